@@ -1,0 +1,153 @@
+"""Typed, validated inputs: what the model is built from.
+
+Quarters are horizon indices q = 0 .. N-1 (``Inputs.n``); windows that start
+before the horizon may hold negative indices and are clipped where used.
+Every record keeps ``row``, its Excel row, so results can point back at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Settings:
+    start: int  # absolute quarter number of q = 0
+    end: int
+    discount_rate: float
+    hours_per_quarter: float
+    mip_gap: float
+    time_limit_s: float
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    reserve_margin: float
+    unmet_penalty: float  # $ per du per quarter
+    asic_share_max: float
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Hardware:
+    name: str
+    kind: str  # "gpu" | "asic"
+    power_kw: float
+    unit_capex: float
+    life: int
+    lead_time: int
+    available_from: int  # horizon index, may be < 0
+    order_block: int
+    max_order_per_quarter: float | None
+    program: str | None
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    existing_mw: float
+    phase_mw: float
+    max_phases: int
+    capex_per_phase: float
+    facility_life: int
+    lead_time: int
+    earliest_start: int
+    opex_per_mw_quarter: float
+    pue: float
+    power_price: float  # $/MWh
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str
+    max_share: float
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class LeaseOffer:
+    name: str
+    provider: str
+    hardware: str
+    block_units: int
+    price_per_unit_quarter: float
+    term: int
+    lead_time: int
+    first_sign: int
+    last_sign: int
+    max_blocks_per_quarter: int | None
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class AsicProgram:
+    name: str
+    nre_cost: float
+    slip_quarters: int
+    delivery_confidence: float
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class FleetBatch:
+    hardware: str
+    site: str
+    units: float
+    last_quarter: int
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class ExistingLease:
+    name: str  # "ExistingLeases row N"
+    provider: str
+    hardware: str
+    units: float
+    price_per_unit_quarter: float
+    first_quarter: int
+    last_quarter: int
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class Inputs:
+    settings: Settings
+    workloads: dict[str, Workload]
+    demand: dict[tuple[str, int], float]  # (workload, q) -> du
+    hardware: dict[str, Hardware]
+    throughput: dict[tuple[str, str], float]  # (hardware, workload) -> du per unit-quarter
+    sites: dict[str, Site]
+    providers: dict[str, Provider]
+    offers: dict[str, LeaseOffer]
+    programs: dict[str, AsicProgram] = field(default_factory=dict)
+    fleet: tuple[FleetBatch, ...] = ()
+    existing_leases: tuple[ExistingLease, ...] = ()
+    budget: dict[int, float] = field(default_factory=dict)  # calendar year -> $
+
+    @property
+    def n(self) -> int:
+        """Number of quarters in the horizon."""
+        return self.settings.end - self.settings.start + 1
+
+    def quarter_label(self, q: int) -> str:
+        """``YYYYQn`` of horizon index q."""
+        from planner.quarters import label
+
+        return label(self.settings.start + q)
+
+    def year(self, q: int) -> int:
+        """Calendar year of horizon index q."""
+        return (self.settings.start + q) // 4
+
+    def eff(self, h: str, w: str) -> float:
+        """du per owned accelerator-quarter: throughput x delivery confidence."""
+        hw = self.hardware[h]
+        conf = self.programs[hw.program].delivery_confidence if hw.program else 1.0
+        return self.throughput.get((h, w), 0.0) * conf
+
+    def required(self, w: str, q: int) -> float:
+        """Required capacity (1 + reserve_margin) x demand, du."""
+        return (1.0 + self.workloads[w].reserve_margin) * self.demand[(w, q)]

@@ -1,0 +1,58 @@
+"""Owned hardware: orders (``order[h, s, t]``) and the existing fleet.
+
+owned[h, s, q] = fleet(h, s, q) + order_block(h) * sum_{t : t + lead <= q < t + lead + life} order[h, s, t]
+cost per order block = sum_{q in service} d(q) * order_block * (unit_capex * crf(life)
+                       + power_kw * pue(s) * hours_per_quarter * power_price(s) / 1000)
+The existing fleet carries no capital charge, only its energy (a constant).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyomo.environ as pyo
+
+from planner.economics import crf, discount, energy_per_unit_quarter, pv
+from planner.model.parts import Parts, variables
+from planner.timing import fleet_quarters, in_service, order_quarters
+
+#: Order cap of program hardware with a blank ``max_order_per_quarter`` (MODEL.md 4.5).
+PROGRAM_BIG_M = 1e7
+
+
+def max_blocks(h) -> int | None:
+    """Most order blocks of h in one quarter from its supply limit (None: no limit)."""
+    limit = h.max_order_per_quarter
+    if limit is None:
+        limit = PROGRAM_BIG_M if h.program else None
+    if limit is None:
+        return None
+    return math.floor(limit / h.order_block + 1e-9)
+
+
+def add_owned(p: Parts) -> None:
+    inp, m = p.inp, p.m
+    r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
+    keys, bounds = [], {}
+    for h in inp.hardware.values():
+        cap = max_blocks(h)
+        for s in inp.sites:
+            for t in order_quarters(inp, h):
+                keys.append((h.name, s, t))
+                if cap is not None:
+                    bounds[h.name, s, t] = cap
+    order = variables(m, "order", keys, 3, pyo.NonNegativeIntegers, bounds)
+    for (hn, sn, t) in order.index_set():
+        h, s = inp.hardware[hn], inp.sites[sn]
+        var = order[hn, sn, t]
+        quarters = in_service(inp, h, t)
+        for q in quarters:
+            p.owned[hn, sn, q].add(h.order_block, var)
+        per_unit = h.unit_capex * crf(h.life, r) + energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+        p.add_cost(var, h.order_block * per_unit * pv(quarters, r))
+    for b in inp.fleet:
+        h, s = inp.hardware[b.hardware], inp.sites[b.site]
+        energy = energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+        for q in fleet_quarters(inp, b):
+            p.owned[b.hardware, b.site, q].const += b.units
+            p.cost_const += discount(q, r) * b.units * energy

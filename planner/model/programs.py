@@ -1,0 +1,34 @@
+"""ASIC programs (``commit[p]``) and the supply limit of every hardware type.
+
+supply:  sum_s order_block(h) * order[h, s, t] <= max_order_per_quarter(h)
+program: sum_s order_block(h) * order[h, s, t] <= max_order_per_quarter(h) * commit[p]
+         (blank limit: 10**7 * commit[p])
+cost:    nre_cost(p) * commit[p], paid once at q = 0 (not discounted).
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.model.owned import PROGRAM_BIG_M
+from planner.model.parts import Parts, constraint, variables
+from planner.timing import order_quarters
+
+
+def add_programs(p: Parts) -> None:
+    inp, m = p.inp, p.m
+    commit = variables(m, "commit", list(inp.programs), 1, pyo.Binary)
+    for name, prog in inp.programs.items():
+        p.add_cost(commit[name], prog.nre_cost)
+    rows = {}
+    for h in inp.hardware.values():
+        if h.max_order_per_quarter is None and not h.program:
+            continue
+        for t in order_quarters(inp, h):
+            ordered = pyo.quicksum((h.order_block * m.order[h.name, s, t] for s in inp.sites))
+            if h.program:
+                limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
+                rows[h.name, t] = ordered - limit * commit[h.program] <= 0
+            elif len(inp.sites) > 1:  # with one site the variable's bound is the limit
+                rows[h.name, t] = ordered <= h.max_order_per_quarter
+    constraint(m, "supply", rows)

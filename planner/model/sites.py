@@ -1,0 +1,56 @@
+"""Sites: build phases (``phase[s, t]``), MW online and the power limit.
+
+mw[s, q]  = existing_mw + phase_mw * sum_{t <= q - lead_time} phase[s, t]
+phases:     sum_t phase[s, t] <= max_phases                       (bound and row)
+power:      sum_h power_kw(h) * owned[h, s, q] <= 1000 * mw[s, q]  (kW)
+cost        = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
+              + opex_per_mw_quarter * mw[s, q])
+"""
+
+from __future__ import annotations
+
+import pyomo.environ as pyo
+
+from planner.economics import crf, pv
+from planner.model.parts import Lin, Parts, constraint, variables
+from planner.timing import online, start_quarters
+
+
+def add_sites(p: Parts) -> None:
+    inp, m, r = p.inp, p.m, p.inp.settings.discount_rate
+    keys = [(s.name, t) for s in inp.sites.values() for t in start_quarters(inp, s)]
+    bounds = {(s.name, t): s.max_phases for s in inp.sites.values() for t in start_quarters(inp, s)}
+    phase = variables(m, "phase", keys, 2, pyo.NonNegativeIntegers, bounds)
+    for s in inp.sites.values():
+        for q in range(inp.n):
+            p.mw[s.name, q].const += s.existing_mw
+        p.cost_const += s.opex_per_mw_quarter * s.existing_mw * pv(range(inp.n), r)
+    for (sn, t) in phase.index_set():
+        s = inp.sites[sn]
+        var = phase[sn, t]
+        quarters = online(inp, s, t)
+        for q in quarters:
+            p.mw[sn, q].add(s.phase_mw, var)
+        per_phase = s.capex_per_phase * crf(s.facility_life, r) + s.opex_per_mw_quarter * s.phase_mw
+        p.add_cost(var, per_phase * pv(quarters, r))
+
+    rows = {}
+    for s in inp.sites.values():
+        starts = [phase[s.name, t] for t in start_quarters(inp, s)]
+        if len(starts) > 1:
+            rows[s.name] = pyo.quicksum(starts) <= s.max_phases
+    constraint(m, "max_phases", rows)
+
+    power = {}
+    for s in inp.sites.values():
+        for q in range(inp.n):
+            load = Lin()
+            for h in inp.hardware.values():
+                owned = p.owned.get((h.name, s.name, q))
+                if owned is not None:
+                    load.const += h.power_kw * owned.const
+                    load.terms.extend((h.power_kw * c, v) for c, v in owned.terms)
+            if load.has_vars:
+                mw = p.mw[s.name, q]
+                power[s.name, q] = load.expr() - mw.expr(1000.0) <= 0
+    constraint(m, "power", power)

@@ -1,0 +1,185 @@
+"""The one declaration of the input workbook (MODEL.md section 2).
+
+Every sheet and column with its type, unit, default and meaning. The reader,
+the validator, ``planner template`` and the README's table of sheets are all
+derived from :data:`SHEETS` and :data:`SETTINGS`.
+
+Column kinds:
+
+* ``name``      text key or reference to a key of another sheet (``ref``)
+* ``choice``    one of ``choices``
+* ``quarter``   ``YYYYQn`` text or an Excel date
+* ``number``    real number >= ``minimum``
+* ``integer``   whole number >= ``minimum``
+* ``fraction``  real number in 0..1
+* ``year``      calendar year (whole number)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Sentinel default of a quarter column: the first / last horizon quarter.
+START = "start_quarter"
+END = "end_quarter"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet (or one setting of the Settings sheet)."""
+
+    name: str
+    kind: str
+    unit: str
+    description: str
+    required: bool = True
+    default: object = None
+    minimum: float = 0.0
+    ref: str | None = None
+    choices: tuple[str, ...] = ()
+
+    @property
+    def is_key_like(self) -> bool:
+        """True for text columns (keys and references)."""
+        return self.kind in ("name", "choice")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its fixed columns, and whether one column per workload follows."""
+
+    name: str
+    row_is: str
+    columns: tuple[Column, ...]
+    optional: bool = False
+    key: str | None = None
+    workload_columns: Column | None = None
+    description: str = ""
+
+    def column(self, name: str) -> Column:
+        """The fixed column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _c(name: str, kind: str, unit: str, description: str, **kw: object) -> Column:
+    return Column(name, kind, unit, description, **kw)  # type: ignore[arg-type]
+
+
+SETTINGS: tuple[Column, ...] = (
+    _c("start_quarter", "quarter", "quarter", "First quarter of the horizon (q = 0)."),
+    _c("end_quarter", "quarter", "quarter", "Last quarter of the horizon."),
+    _c("discount_rate", "number", "1/year", "Annual discount rate r.", required=False, default=0.08),
+    _c("hours_per_quarter", "number", "h", "Hours in a quarter, for energy.", required=False,
+       default=2190.0, minimum=1e-9),
+    _c("mip_gap", "number", "fraction", "Relative MIP gap at which the solver stops.",
+       required=False, default=0.001),
+    _c("time_limit_s", "number", "s", "Solver time limit in seconds.", required=False,
+       default=600.0, minimum=1e-9),
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("Settings", "setting", (
+        _c("setting", "name", "", "Setting name (see the Settings table)."),
+        _c("value", "text", "", "Setting value."),
+    ), description="Horizon, discount rate and solver settings."),
+    Sheet("Workloads", "workload", (
+        _c("workload", "name", "", "Workload name, e.g. training, inference, ranking."),
+        _c("reserve_margin", "fraction", "fraction", "Capacity held above demand.",
+           required=False, default=0.0),
+        _c("unmet_penalty", "number", "$/du", "Cost of one du of required capacity not served in a quarter."),
+        _c("asic_share_max", "fraction", "fraction",
+           "Largest share of required capacity that kind asic may serve.", required=False, default=1.0),
+    ), key="workload", description="Workloads and their service rules."),
+    Sheet("Demand", "quarter", (
+        _c("quarter", "quarter", "quarter", "Quarter of the horizon."),
+    ), key="quarter", workload_columns=_c(
+        "<workload>", "number", "du", "Demand of that workload in demand units (du)."),
+        description="Demand per quarter, one column per workload."),
+    Sheet("Hardware", "accelerator type", (
+        _c("hardware", "name", "", "Accelerator type name."),
+        _c("kind", "choice", "", "gpu or asic.", choices=("gpu", "asic")),
+        _c("power_kw", "number", "kW", "IT power per accelerator, host and network share included."),
+        _c("unit_capex", "number", "$", "Purchase price per accelerator."),
+        _c("life", "integer", "quarters", "Quarters in service.", minimum=1),
+        _c("lead_time", "integer", "quarters", "Quarters from order to service."),
+        _c("available_from", "quarter", "quarter", "First quarter it can be ordered.",
+           required=False, default=START),
+        _c("order_block", "integer", "accelerators", "Accelerators per order block.", minimum=1),
+        _c("max_order_per_quarter", "number", "accelerators",
+           "Most accelerators ordered in one quarter, all sites together (blank = no limit).",
+           required=False),
+        _c("program", "name", "", "ASIC program the type belongs to (blank for none).",
+           required=False, ref="AsicPrograms"),
+    ), key="hardware", description="Accelerator types that can be bought or leased."),
+    Sheet("Throughput", "accelerator type", (
+        _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
+    ), key="hardware", workload_columns=_c(
+        "<workload>", "number", "du per accelerator-quarter",
+        "du delivered by one accelerator in one quarter (0 or blank = cannot run it).",
+        required=False, default=0.0),
+        description="What each accelerator delivers on each workload."),
+    Sheet("Sites", "site", (
+        _c("site", "name", "", "Data-centre site name."),
+        _c("existing_mw", "number", "MW", "IT MW online from q = 0.", required=False, default=0.0),
+        _c("phase_mw", "number", "MW", "IT MW added by one build phase.", required=False, default=0.0),
+        _c("max_phases", "integer", "phases", "Most phases that can be built.", required=False, default=0),
+        _c("capex_per_phase", "number", "$", "Construction cost of one phase.", required=False, default=0.0),
+        _c("facility_life", "integer", "quarters", "Life over which phase capex is annuitised.", minimum=1),
+        _c("lead_time", "integer", "quarters", "Quarters from start of a phase to online.",
+           required=False, default=0),
+        _c("earliest_start", "quarter", "quarter", "First quarter a phase can start.",
+           required=False, default=START),
+        _c("opex_per_mw_quarter", "number", "$/MW-quarter", "Fixed opex per online IT MW.",
+           required=False, default=0.0),
+        _c("pue", "number", "ratio", "Power usage effectiveness (>= 1).", minimum=1.0),
+        _c("power_price", "number", "$/MWh", "Electricity price."),
+    ), key="site", description="Owned data-centre sites, their power and build phases."),
+    Sheet("Providers", "provider", (
+        _c("provider", "name", "", "Cloud provider name."),
+        _c("max_share", "fraction", "fraction",
+           "Largest share of total required capacity its leases may serve.", required=False, default=1.0),
+    ), key="provider", description="Cloud providers."),
+    Sheet("LeaseOffers", "contract offer", (
+        _c("offer", "name", "", "Offer name."),
+        _c("provider", "name", "", "Provider offering it.", ref="Providers"),
+        _c("hardware", "name", "", "Accelerator type leased.", ref="Hardware"),
+        _c("block_units", "integer", "accelerators", "Accelerators per block.", minimum=1),
+        _c("price_per_unit_quarter", "number", "$/accelerator-quarter", "Take-or-pay price."),
+        _c("term", "integer", "quarters", "Contract length.", minimum=1),
+        _c("lead_time", "integer", "quarters", "Quarters from signing to start.", required=False, default=0),
+        _c("first_sign", "quarter", "quarter", "First quarter it can be signed.",
+           required=False, default=START),
+        _c("last_sign", "quarter", "quarter", "Last quarter it can be signed.",
+           required=False, default=END),
+        _c("max_blocks_per_quarter", "integer", "blocks", "Most blocks signed in one quarter (blank = no limit).",
+           required=False),
+    ), key="offer", description="Lease contracts that can be signed."),
+    Sheet("AsicPrograms", "ASIC program", (
+        _c("program", "name", "", "In-house ASIC program name."),
+        _c("nre_cost", "number", "$", "Program cost, paid at q = 0 if funded."),
+        _c("slip_quarters", "integer", "quarters", "Delay of the program's availability.",
+           required=False, default=0),
+        _c("delivery_confidence", "fraction", "fraction",
+           "Share of nominal throughput counted on.", required=False, default=1.0),
+    ), optional=True, key="program", description="In-house ASIC programs."),
+    Sheet("ExistingFleet", "owned batch", (
+        _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
+        _c("site", "name", "", "Site where it runs.", ref="Sites"),
+        _c("units", "number", "accelerators", "Accelerators in the batch."),
+        _c("last_quarter", "quarter", "quarter", "Last quarter in service."),
+    ), optional=True, description="Accelerators already owned (no capital charge)."),
+    Sheet("ExistingLeases", "signed contract", (
+        _c("provider", "name", "", "Provider.", ref="Providers"),
+        _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
+        _c("units", "number", "accelerators", "Accelerators leased."),
+        _c("price_per_unit_quarter", "number", "$/accelerator-quarter", "Contract price."),
+        _c("first_quarter", "quarter", "quarter", "First quarter of the contract."),
+        _c("last_quarter", "quarter", "quarter", "Last quarter of the contract."),
+    ), optional=True, description="Lease contracts already signed."),
+    Sheet("Budget", "calendar year", (
+        _c("year", "year", "year", "Calendar year."),
+        _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE) in that year."),
+    ), optional=True, key="year", description="Annual capex budget."),
+)
+
+SHEET_BY_NAME: dict[str, Sheet] = {s.name.lower(): s for s in SHEETS}

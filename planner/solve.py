@@ -1,0 +1,136 @@
+"""Hand the Pyomo model to HiGHS as a matrix and read the plan back.
+
+Path: Pyomo's ``LinearStandardFormCompiler`` (mixed form: rows keep their
+sense) -> one ``highspy.HighsLp`` -> ``Highs.passModel``. Columns go to HiGHS
+in the model's declaration order (component by component, each over its
+sorted index), rows likewise, so the same workbook gives the same matrix and,
+with ``threads`` and ``random_seed`` fixed, the same plan.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+log = logging.getLogger(__name__)
+
+#: Solver options fixed for repeatable runs (see README, "Determinism").
+FIXED_OPTIONS: dict[str, object] = {"threads": 1, "random_seed": 0, "output_flag": False}
+
+
+@dataclass
+class Compiled:
+    """The model as one matrix, with the Pyomo objects of its columns and rows."""
+
+    lp: highspy.HighsLp
+    columns: list  # VarData per column
+    rows: list  # (ConstraintData, sense) per row: 1 <=, -1 >=, 0 ==
+    integer: np.ndarray  # bool per column
+    seconds: float
+
+
+@dataclass
+class Solution:
+    """What the solver found."""
+
+    status: str  # optimal | time_limit | infeasible | unbounded | error
+    has_plan: bool
+    objective: float
+    best_bound: float
+    gap: float
+    seconds: float
+    nodes: int
+    columns: int
+    rows: int
+    integer_columns: int
+    nonzeros: int
+    options: dict[str, object] = field(default_factory=dict)
+    col_value: np.ndarray | None = None
+
+
+def compile_model(m: pyo.ConcreteModel) -> Compiled:
+    """Compile ``m`` to a ``HighsLp`` in canonical column and row order."""
+    t0 = time.perf_counter()
+    order = [v for var in m.component_objects(pyo.Var, descend_into=True) for v in var.values()]
+    info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None, column_order=order)
+    A = info.A.tocsc()
+    n_cols, n_rows = A.shape[1], A.shape[0]
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
+    lp.col_cost_ = c
+    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
+    lp.col_lower_ = np.array([-math.inf if v.lb is None else v.lb for v in info.columns], dtype=float)
+    lp.col_upper_ = np.array([math.inf if v.ub is None else v.ub for v in info.columns], dtype=float)
+    rhs = np.asarray(info.rhs, dtype=float)
+    sense = np.array([s for _, s in info.rows], dtype=int)
+    lp.row_lower_ = np.where(sense <= 0, rhs, -math.inf)
+    lp.row_upper_ = np.where(sense >= 0, rhs, math.inf)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr
+    lp.a_matrix_.index_ = A.indices
+    lp.a_matrix_.value_ = A.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
+    integer = np.array([v.is_integer() or v.is_binary() for v in info.columns], dtype=bool)
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                       for i in integer]
+    return Compiled(lp, list(info.columns), [(con, s) for con, s in info.rows], integer,
+                    time.perf_counter() - t0)
+
+
+def _new_highs(options: dict[str, object]) -> highspy.Highs:
+    h = highspy.Highs()
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    return h
+
+
+def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
+    """Solve the MIP with HiGHS; never raises on a non-optimal status."""
+    options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s))
+    h = _new_highs(options)
+    h.passModel(compiled.lp)
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    status = h.getModelStatus()
+    info = h.getInfo()
+    S = highspy.HighsModelStatus
+    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    name = {S.kOptimal: "optimal", S.kTimeLimit: "time_limit", S.kInfeasible: "infeasible",
+            S.kUnbounded: "unbounded", S.kUnboundedOrInfeasible: "infeasible",
+            S.kModelEmpty: "optimal", S.kInterrupt: "interrupted",
+            S.kIterationLimit: "iteration_limit"}.get(status, "error")
+    if status == S.kModelEmpty:
+        has_plan = True
+    lp = compiled.lp
+    if has_plan:
+        col_value = np.array(h.getSolution().col_value, dtype=float) if lp.num_col_ else np.zeros(0)
+        col_value[compiled.integer] = np.round(col_value[compiled.integer])
+        objective = float(info.objective_function_value) if lp.num_col_ else lp.offset_
+    else:
+        col_value, objective = None, math.nan
+    is_mip = bool(compiled.integer.any())
+    bound = float(info.mip_dual_bound) if is_mip else objective
+    gap = float(info.mip_gap) if is_mip else 0.0
+    if status == S.kOptimal and not math.isfinite(gap):
+        gap = 0.0
+    return Solution(
+        status=name, has_plan=has_plan, objective=objective, best_bound=bound, gap=gap,
+        seconds=seconds, nodes=int(info.mip_node_count) if is_mip else 0,
+        columns=lp.num_col_, rows=lp.num_row_, integer_columns=int(compiled.integer.sum()),
+        nonzeros=len(lp.a_matrix_.value_), options=options, col_value=col_value)
+
+
+def load_values(compiled: Compiled, solution: Solution) -> None:
+    """Write the solution into the Pyomo variables (columns never compiled stay 0)."""
+    assert solution.col_value is not None
+    for var, x in zip(compiled.columns, solution.col_value):
+        var.set_value(float(x), skip_validation=True)
