@@ -83,3 +83,10 @@ def variables(m: pyo.ConcreteModel, name: str, keys: list, dimen: int, domain,
         var = pyo.Var(index, domain=domain, dense=True)
     setattr(m, name, var)
     return var
+
+
+def value_of(lin: Lin | None) -> float:
+    """Value of a Lin at the loaded solution (variables without a value count 0)."""
+    if lin is None:
+        return 0.0
+    return lin.const + sum(c * (v.value or 0.0) for c, v in lin.terms)

@@ -1,0 +1,110 @@
+"""Command line: ``planner run | validate | template``.
+
+Exit codes: 0 a plan was written (optimal, or an incumbent at the time limit),
+2 input errors (every one listed, nothing written), 3 no plan exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from planner.errors import InputError, NoPlanError
+from planner.pipeline import load, plan, timed
+from planner.report import write_report
+from planner.template import write_template
+
+log = logging.getLogger("planner")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="planner", description="Plan AI compute capacity from an Excel workbook.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="solve a workbook and write the report")
+    run.add_argument("input", type=Path)
+    run.add_argument("--out", type=Path, help="report folder (default outputs/<input stem>/)")
+    run.add_argument("--time-limit", type=float, dest="time_limit", help="solver time limit, s")
+    run.add_argument("--mip-gap", type=float, dest="mip_gap", help="relative MIP gap")
+    val = sub.add_parser("validate", help="check a workbook without solving")
+    val.add_argument("input", type=Path)
+    tpl = sub.add_parser("template", help="write an empty, documented workbook")
+    tpl.add_argument("output", type=Path)
+    ap.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    return ap
+
+
+def _print_problems(err: InputError, path: Path) -> int:
+    print(f"{path}: {len(err.problems)} input error(s); nothing was written:", file=sys.stderr)
+    for p in err.problems:
+        print(f"  - {p}", file=sys.stderr)
+    return 2
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.resolve().samefile(b.resolve())
+    except OSError:
+        return False
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    out = args.out or Path("outputs") / args.input.stem
+    if args.mip_gap is not None and not 0 <= args.mip_gap < 1:
+        print(f"--mip-gap must be in [0, 1), got {args.mip_gap}", file=sys.stderr)
+        return 2
+    if args.time_limit is not None and args.time_limit <= 0:
+        print(f"--time-limit must be positive, got {args.time_limit}", file=sys.stderr)
+        return 2
+    if _same_file(args.input, out / "plan.xlsx"):
+        print(f"refusing to overwrite the input {args.input} with the report", file=sys.stderr)
+        return 2
+    try:
+        result = plan(args.input, args.mip_gap, args.time_limit)
+    except InputError as err:
+        return _print_problems(err, args.input)
+    except NoPlanError as err:
+        print(f"{args.input}: no plan: {err}", file=sys.stderr)
+        return 3
+    with timed(result.timings, "write"):
+        write_report(result.tables, out)
+    s = result.solution
+    if s.status != "optimal":
+        log.warning("stopped at %s with a plan %.4f%% from the best bound; the plan may not be optimal",
+                    s.status, 100 * s.gap)
+    print(f"{s.status}: total cost ${s.objective:,.0f} (gap {100 * s.gap:.4f}%), report in {out}/")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    timings: dict[str, float] = {}
+    try:
+        inp = load(args.input, timings)
+    except InputError as err:
+        return _print_problems(err, args.input)
+    print(f"{args.input}: valid: {inp.n} quarters, {len(inp.workloads)} workloads, {len(inp.hardware)} "
+          f"hardware types, {len(inp.sites)} sites, {len(inp.offers)} lease offers, {len(inp.programs)} programs")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("pyomo").setLevel(logging.ERROR)
+    if args.command == "run":
+        return cmd_run(args)
+    if args.command == "validate":
+        return cmd_validate(args)
+    try:
+        write_template(args.output)
+    except OSError as err:
+        print(f"cannot write {args.output}: {err}", file=sys.stderr)
+        return 2
+    print(f"template written to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""Result tables of a solved plan (MODEL.md section 6), as DataFrames; no I/O.
+
+Costs are recomputed quarter by quarter from the decisions and the inputs,
+with the same rates (:mod:`planner.economics`) and windows
+(:mod:`planner.timing`) as the model; the sum of the discounted totals is
+checked against the solver's objective in the Summary (``cost_check_usd``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from planner.economics import crf, discount, energy_per_unit_quarter
+from planner.inputs import Inputs
+from planner.model.parts import Parts, value_of
+from planner.solve import Solution
+from planner.timing import (
+    existing_lease_quarters,
+    fleet_quarters,
+    in_service,
+    lease_active,
+    online,
+)
+
+COST_COLUMNS = ["lease_usd", "hardware_annuity_usd", "phase_annuity_usd", "opex_usd", "energy_usd",
+                "unmet_penalty_usd", "nre_usd"]
+_TOL = 1e-6
+
+
+def _values(var: pyo.Var) -> dict:
+    """{index: value} of a variable's non-zero entries."""
+    return {k: v.value for k, v in var.items() if v.value is not None and abs(v.value) > 1e-9}
+
+
+@dataclass
+class Plan:
+    """The solved plan: decisions and derived quantities, read once from the model."""
+
+    inp: Inputs
+    parts: Parts
+    lease: dict
+    order: dict
+    phase: dict
+    commit: dict
+    use_owned: dict
+    use_lease: dict
+    unmet: dict
+
+    @classmethod
+    def read(cls, parts: Parts) -> Plan:
+        m = parts.m
+        return cls(parts.inp, parts, _values(m.lease), _values(m.order), _values(m.phase),
+                   _values(m.commit), _values(m.use_owned), _values(m.use_lease), _values(m.unmet))
+
+    def owned(self, h: str, s: str, q: int) -> float:
+        return value_of(self.parts.owned.get((h, s, q)))
+
+    def active(self, c: str, q: int) -> float:
+        return value_of(self.parts.active.get((c, q)))
+
+    def mw(self, s: str, q: int) -> float:
+        return value_of(self.parts.mw.get((s, q)))
+
+
+def actions_table(plan: Plan) -> pd.DataFrame:
+    """Every decision in a planner's words, by quarter."""
+    inp, rows = plan.inp, []
+    label = inp.quarter_label
+    for name, x in plan.commit.items():
+        if x > 0.5:
+            prog = inp.programs[name]
+            rows.append(dict(quarter=label(0), action="fund ASIC program", what=name, where="",
+                             quantity=1, unit="program", accelerators=0, mw=0.0,
+                             cash_capex_usd=prog.nre_cost, contract_value_usd=0.0,
+                             from_quarter=label(0), to_quarter=""))
+    for (sn, t), x in plan.phase.items():
+        s = inp.sites[sn]
+        rows.append(dict(quarter=label(t), action="start build phase", what=f"{s.phase_mw:g} MW phase",
+                         where=sn, quantity=round(x), unit="phases", accelerators=0, mw=x * s.phase_mw,
+                         cash_capex_usd=x * s.capex_per_phase, contract_value_usd=0.0,
+                         from_quarter=label(t + s.lead_time), to_quarter=""))
+    for (hn, sn, t), x in plan.order.items():
+        h = inp.hardware[hn]
+        units = x * h.order_block
+        rows.append(dict(quarter=label(t), action="order hardware", what=hn, where=sn, quantity=round(x),
+                         unit=f"blocks of {h.order_block}", accelerators=units, mw=units * h.power_kw / 1000,
+                         cash_capex_usd=units * h.unit_capex, contract_value_usd=0.0,
+                         from_quarter=label(t + h.lead_time), to_quarter=label(t + h.lead_time + h.life - 1)))
+    for (on, t), x in plan.lease.items():
+        o = inp.offers[on]
+        units = x * o.block_units
+        rows.append(dict(quarter=label(t), action="sign lease", what=f"{on} ({o.hardware}, {o.term} quarters)",
+                         where=o.provider, quantity=round(x), unit=f"blocks of {o.block_units}",
+                         accelerators=units, mw=0.0, cash_capex_usd=0.0,
+                         contract_value_usd=units * o.price_per_unit_quarter * o.term,
+                         from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1)))
+    cols = ["quarter", "action", "what", "where", "quantity", "unit", "accelerators", "mw", "cash_capex_usd",
+            "contract_value_usd", "from_quarter", "to_quarter"]
+    df = pd.DataFrame(rows, columns=cols)
+    order = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
+    if not df.empty:
+        df = df.sort_values(["quarter", "action", "what", "where"], key=lambda c: c.map(order) if c.name == "action"
+                            else c, kind="stable").reset_index(drop=True)
+    return df
+
+
+def capacity_table(plan: Plan) -> pd.DataFrame:
+    """Accelerators available and used, and du served, by quarter and source."""
+    inp, W = plan.inp, list(plan.inp.workloads)
+    rows = []
+    for q in range(inp.n):
+        for hn, h in inp.hardware.items():
+            total = sum(plan.owned(hn, s, q) for s in inp.sites)
+            used = {w: plan.use_owned.get((hn, w, q), 0.0) for w in W}
+            if total > _TOL or any(used.values()):
+                du = {w: used[w] * inp.eff(hn, w) for w in W}
+                rows.append(dict(quarter=inp.quarter_label(q), source=f"owned {hn}", source_type="owned",
+                                 hardware=hn, kind=h.kind, accelerators=total, accelerators_used=sum(used.values()),
+                                 du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
+        for c, (provider, hn) in plan.parts.contracts.items():
+            total = plan.active(c, q)
+            used = {w: plan.use_lease.get((c, w, q), 0.0) for w in W}
+            if total > _TOL or any(used.values()):
+                du = {w: used[w] * inp.throughput.get((hn, w), 0.0) for w in W}
+                rows.append(dict(quarter=inp.quarter_label(q), source=f"lease {c}", source_type="leased",
+                                 hardware=hn, kind=inp.hardware[hn].kind, accelerators=total,
+                                 accelerators_used=sum(used.values()), du_served=sum(du.values()),
+                                 **{f"du_{w}": du[w] for w in W}))
+    cols = ["quarter", "source", "source_type", "hardware", "kind", "accelerators", "accelerators_used", "du_served"]
+    return pd.DataFrame(rows, columns=cols + [f"du_{w}" for w in W])
+
+
+def coverage_table(plan: Plan) -> pd.DataFrame:
+    """Demand, required capacity and du served by source kind, by quarter and workload."""
+    inp, rows = plan.inp, []
+    served: dict[tuple[str, int, str], float] = defaultdict(float)
+    for (hn, w, q), x in plan.use_owned.items():
+        kind = "asic" if inp.hardware[hn].kind == "asic" else "owned_gpu"
+        served[w, q, kind] += x * inp.eff(hn, w)
+    for (c, w, q), x in plan.use_lease.items():
+        hn = plan.parts.contracts[c][1]
+        kind = "asic" if inp.hardware[hn].kind == "asic" else "leased_gpu"
+        served[w, q, kind] += x * inp.throughput[(hn, w)]
+    for q in range(inp.n):
+        for w in inp.workloads:
+            by_kind = {k: served[w, q, k] for k in ("owned_gpu", "leased_gpu", "asic")}
+            rows.append(dict(quarter=inp.quarter_label(q), workload=w, demand_du=inp.demand[(w, q)],
+                             required_du=inp.required(w, q), owned_gpu_du=by_kind["owned_gpu"],
+                             leased_gpu_du=by_kind["leased_gpu"], asic_du=by_kind["asic"],
+                             served_du=sum(by_kind.values()), unmet_du=plan.unmet.get((w, q), 0.0)))
+    return pd.DataFrame(rows)
+
+
+def costs_table(plan: Plan) -> pd.DataFrame:
+    """Cost by quarter and category, undiscounted and discounted, plus cash capex ($)."""
+    inp = plan.inp
+    r, hours, n = inp.settings.discount_rate, inp.settings.hours_per_quarter, inp.n
+    cost = {c: [0.0] * n for c in COST_COLUMNS}
+    cash = [0.0] * n
+    for (on, t), x in plan.lease.items():
+        o = inp.offers[on]
+        for q in lease_active(inp, o, t):
+            cost["lease_usd"][q] += o.price_per_unit_quarter * o.block_units * x
+    for e in inp.existing_leases:
+        for q in existing_lease_quarters(inp, e):
+            cost["lease_usd"][q] += e.price_per_unit_quarter * e.units
+    for (hn, sn, t), x in plan.order.items():
+        h, s = inp.hardware[hn], inp.sites[sn]
+        units = x * h.order_block
+        cash[t] += units * h.unit_capex
+        for q in in_service(inp, h, t):
+            cost["hardware_annuity_usd"][q] += units * h.unit_capex * crf(h.life, r)
+            cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+    for b in inp.fleet:
+        h, s = inp.hardware[b.hardware], inp.sites[b.site]
+        for q in fleet_quarters(inp, b):
+            cost["energy_usd"][q] += b.units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+    for (sn, t), x in plan.phase.items():
+        s = inp.sites[sn]
+        cash[t] += x * s.capex_per_phase
+        for q in online(inp, s, t):
+            cost["phase_annuity_usd"][q] += x * s.capex_per_phase * crf(s.facility_life, r)
+    for sn, s in inp.sites.items():
+        for q in range(n):
+            cost["opex_usd"][q] += s.opex_per_mw_quarter * plan.mw(sn, q)
+    for (w, q), x in plan.unmet.items():
+        cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
+    for name, x in plan.commit.items():
+        cost["nre_usd"][0] += inp.programs[name].nre_cost * x
+        cash[0] += inp.programs[name].nre_cost * x
+    df = pd.DataFrame({"quarter": [inp.quarter_label(q) for q in range(n)],
+                       "year": [inp.year(q) for q in range(n)],
+                       "discount_factor": [discount(q, r) for q in range(n)], **cost})
+    df["total_usd"] = df[COST_COLUMNS].sum(axis=1)
+    df["total_discounted_usd"] = df["total_usd"] * df["discount_factor"]
+    df["cash_capex_usd"] = cash
+    return df
+
+
+def sites_table(plan: Plan) -> pd.DataFrame:
+    """IT MW online and used by quarter and site."""
+    inp, rows = plan.inp, []
+    for q in range(inp.n):
+        for sn in inp.sites:
+            online_mw = plan.mw(sn, q)
+            used = sum(plan.owned(hn, sn, q) * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
+            rows.append(dict(quarter=inp.quarter_label(q), site=sn, mw_online=online_mw, mw_used=used,
+                             utilisation=used / online_mw if online_mw > 0 else 0.0))
+    return pd.DataFrame(rows, columns=["quarter", "site", "mw_online", "mw_used", "utilisation"])
+
+
+def risk_table(coverage: pd.DataFrame, capacity: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """ASIC and provider shares of the plan against their caps, by quarter."""
+    inp, rows = plan.inp, []
+    for rec in coverage.itertuples():
+        w = inp.workloads[rec.workload]
+        cap = w.asic_share_max * rec.required_du
+        rows.append(dict(quarter=rec.quarter, limit="asic_share", name=rec.workload, served_du=rec.asic_du,
+                         cap_du=cap, share=rec.asic_du / rec.required_du if rec.required_du else 0.0,
+                         cap_share=w.asic_share_max))
+    required = coverage.groupby("quarter", sort=False)["required_du"].sum()
+    leased = capacity[capacity.source_type == "leased"].copy()
+    leased["provider"] = [plan.parts.contracts[s.removeprefix("lease ")][0] for s in leased.source]
+    by_provider = leased.groupby(["quarter", "provider"])["du_served"].sum()
+    for quarter, total in required.items():
+        for pn, pr in inp.providers.items():
+            du = float(by_provider.get((quarter, pn), 0.0))
+            rows.append(dict(quarter=quarter, limit="provider_share", name=pn, served_du=du,
+                             cap_du=pr.max_share * total, share=du / total if total else 0.0,
+                             cap_share=pr.max_share))
+    df = pd.DataFrame(rows, columns=["quarter", "limit", "name", "served_du", "cap_du", "share", "cap_share"])
+    df["binding"] = (df.cap_share < 1.0) & (df.cap_du - df.served_du <= 1e-6 * df.cap_du.abs().clip(lower=1.0))
+    return df
+
+
+BINDING_FAMILIES = ("budget", "power", "supply", "asic_share", "provider_share", "max_phases")
+
+
+def binding_limits(plan: Plan) -> pd.DataFrame:
+    """Rows of the limit families that hold with (near) zero slack at the plan."""
+    inp, m, rows = plan.inp, plan.parts.m, []
+    for family in BINDING_FAMILIES:
+        con = getattr(m, family, None)
+        if con is None:
+            continue
+        for index, c in con.items():
+            body = pyo.value(c.body)
+            upper = pyo.value(c.upper)
+            if upper is None:
+                continue
+            scale = max(1.0, abs(upper), abs(body))
+            if upper - body <= 1e-7 * scale:
+                index = index if isinstance(index, tuple) else (index,)
+                shown = [inp.quarter_label(i) if isinstance(i, int) and family != "budget" else i for i in index]
+                rows.append(dict(limit=family, at=" ".join(str(i) for i in shown)))
+    return pd.DataFrame(rows, columns=["limit", "at"])
+
+
+def _binding_summary(binding: pd.DataFrame) -> str:
+    if binding.empty:
+        return "none"
+    parts = []
+    for family, group in binding.groupby("limit", sort=False):
+        shown = ", ".join(group["at"].head(4))
+        more = f" and {len(group) - 4} more" if len(group) > 4 else ""
+        parts.append(f"{family}: {shown}{more}")
+    return "; ".join(parts)
+
+
+def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: pd.DataFrame,
+                  provenance: dict[str, object]) -> pd.DataFrame:
+    """Headline metrics a CFO can read: columns ``metric`` and ``value``."""
+    costs, coverage, capacity = tables["Costs"], tables["Coverage"], tables["Capacity"]
+    disc = costs[COST_COLUMNS].mul(costs["discount_factor"], axis=0).sum()
+    per_quarter = capacity.assign(group=capacity.source_type + " " + capacity.kind).pivot_table(
+        index="quarter", columns="group", values="accelerators", aggfunc="sum", fill_value=0.0)
+    metrics: list[tuple[str, object]] = [
+        ("status", solution.status),
+        ("total_cost", solution.objective),
+        ("best_bound", solution.best_bound),
+        ("mip_gap", solution.gap),
+        ("solve_seconds", round(solution.seconds, 3)),
+        ("unmet_du", float(coverage["unmet_du"].sum())),
+        ("input_sha256", provenance.get("input_sha256", "")),
+    ]
+    metrics += [(f"pv_{c}", float(disc[c])) for c in COST_COLUMNS]
+    metrics.append(("cost_check_usd", float(costs["total_discounted_usd"].sum())))
+    metrics.append(("cash_capex_usd", float(costs["cash_capex_usd"].sum())))
+    for group in sorted(per_quarter.columns):
+        metrics.append((f"peak_accelerators_{group.replace(' ', '_')}", float(per_quarter[group].max())))
+    metrics.append(("binding_limits", _binding_summary(binding)))
+    metrics += [(k, v) for k, v in provenance.items() if k != "input_sha256"]
+    return pd.DataFrame(metrics, columns=["metric", "value"])
+
+
+def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
+    """Model size, solver outcome and where the time went."""
+    rows: list[tuple[str, object]] = [
+        ("status", solution.status), ("objective", solution.objective), ("best_bound", solution.best_bound),
+        ("mip_gap", solution.gap), ("nodes", solution.nodes), ("columns", solution.columns),
+        ("integer_columns", solution.integer_columns), ("rows", solution.rows),
+        ("nonzeros", solution.nonzeros), ("solve_seconds", round(solution.seconds, 3)),
+    ]
+    rows += [(f"seconds_{k}", round(v, 3)) for k, v in timings.items()]
+    rows += [(f"option_{k}", v) for k, v in solution.options.items()]
+    return pd.DataFrame(rows, columns=["metric", "value"])
+
+
+def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
+                  provenance: dict[str, object]) -> dict[str, pd.DataFrame]:
+    """All report tables in sheet order (Summary first)."""
+    plan = Plan.read(parts)
+    tables: dict[str, pd.DataFrame] = {}
+    tables["Actions"] = actions_table(plan)
+    tables["Capacity"] = capacity_table(plan)
+    tables["Coverage"] = coverage_table(plan)
+    tables["Costs"] = costs_table(plan)
+    tables["Sites"] = sites_table(plan)
+    tables["Risk"] = risk_table(tables["Coverage"], tables["Capacity"], plan)
+    binding = binding_limits(plan)
+    tables["Binding"] = binding
+    tables["Solver"] = solver_table(solution, timings)
+    summary = summary_table(solution, tables, binding, provenance)
+    return {"Summary": summary, **tables}
