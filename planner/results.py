@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pyomo.environ as pyo
+from pyomo.repn import generate_standard_repn
 
 from planner.economics import crf, discount, energy_per_unit_quarter
 from planner.inputs import Inputs
@@ -248,12 +249,15 @@ def binding_limits(plan: Plan) -> pd.DataFrame:
         if con is None:
             continue
         for index, c in con.items():
-            body = pyo.value(c.body)
             upper = pyo.value(c.upper)
             if upper is None:
                 continue
-            scale = max(1.0, abs(upper), abs(body))
-            if upper - body <= 1e-7 * scale:
+            repn = generate_standard_repn(c.body, compute_values=True)
+            activity = sum(abs(a * (v.value or 0.0)) for a, v in zip(repn.linear_coefs, repn.linear_vars))
+            if activity <= 1e-9:
+                continue  # nothing is using this limit (e.g. 0 <= 0 for an unfunded program)
+            body = pyo.value(c.body)
+            if upper - body <= 1e-7 * max(1.0, abs(upper), activity):
                 index = index if isinstance(index, tuple) else (index,)
                 shown = [inp.quarter_label(i) if isinstance(i, int) and family != "budget" else i for i in index]
                 rows.append(dict(limit=family, at=" ".join(str(i) for i in shown)))

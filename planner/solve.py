@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -86,7 +88,16 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
 
 
 def _new_highs(options: dict[str, object]) -> highspy.Highs:
-    h = highspy.Highs()
+    """A HiGHS instance with ``options``; its start-up banner (printed by C++ to fd 1) is dropped."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
     for key, value in options.items():
         h.setOptionValue(key, value)
     return h
