@@ -1,0 +1,90 @@
+"""Small workbooks built from data in the tests, and a way to solve them.
+
+``base_case()`` is the hand-checkable case of issue 2: one workload
+``inference``, demand 1000 du in each of 2026Q3..2027Q2, discount rate 0,
+penalty 1e6 $/du; H100: gpu, 1 kW, capex 40,000, life 4, lead 0, block 1000,
+no order limit, throughput 1; one site with 1 MW existing, no phases, PUE 1,
+100 $/MWh, opex 0; one provider; one offer of H100 in blocks of 1000, term 4,
+lead 0, 12,000 $/unit-quarter, signable all horizon.
+
+Per owned H100-quarter at r = 0: annuity 40,000 / 4 = 10,000 and energy
+1 kW x 1 x 2190 h x 100 $/MWh / 1000 = 219, so 10,219.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from planner.pipeline import RunResult, plan
+
+Sheets = dict[str, list[list[object]]]
+
+HEADERS = {
+    "Hardware": ["hardware", "kind", "power_kw", "unit_capex", "life", "lead_time", "available_from",
+                 "order_block", "max_order_per_quarter", "program"],
+    "Sites": ["site", "existing_mw", "phase_mw", "max_phases", "capex_per_phase", "facility_life", "lead_time",
+              "earliest_start", "opex_per_mw_quarter", "pue", "power_price"],
+    "LeaseOffers": ["offer", "provider", "hardware", "block_units", "price_per_unit_quarter", "term", "lead_time",
+                    "first_sign", "last_sign", "max_blocks_per_quarter"],
+}
+
+
+def base_case() -> Sheets:
+    return {
+        "Settings": [["setting", "value"], ["start_quarter", "2026Q3"], ["end_quarter", "2027Q2"],
+                     ["discount_rate", 0], ["mip_gap", 1e-9]],
+        "Workloads": [["workload", "reserve_margin", "unmet_penalty", "asic_share_max"],
+                      ["inference", 0, 1e6, 1]],
+        "Demand": [["quarter", "inference"], ["2026Q3", 1000], ["2026Q4", 1000], ["2027Q1", 1000],
+                   ["2027Q2", 1000]],
+        "Hardware": [HEADERS["Hardware"], ["H100", "gpu", 1, 40000, 4, 0, "2026Q3", 1000, None, None]],
+        "Throughput": [["hardware", "inference"], ["H100", 1]],
+        "Sites": [HEADERS["Sites"], ["dc1", 1, 0, 0, 0, 60, 0, "2026Q3", 0, 1, 100]],
+        "Providers": [["provider", "max_share"], ["cloud", 1]],
+        "LeaseOffers": [HEADERS["LeaseOffers"],
+                        ["lease1", "cloud", "H100", 1000, 12000, 4, 0, "2026Q3", "2027Q2", None]],
+    }
+
+
+def setcell(sheets: Sheets, sheet: str, key: object, column: str, value: object) -> Sheets:
+    """Set ``column`` of the row whose first cell is ``key`` (in place; returns sheets)."""
+    header = sheets[sheet][0]
+    j = header.index(column)
+    for row in sheets[sheet][1:]:
+        if row[0] == key:
+            row[j] = value
+            return sheets
+    raise KeyError(f"{sheet} has no row {key!r}")
+
+
+def add_row(sheets: Sheets, sheet: str, *values: object, header: list[str] | None = None) -> Sheets:
+    """Append a row (creating the sheet with ``header`` if needed)."""
+    if sheet not in sheets:
+        sheets[sheet] = [list(header or [])]
+    sheets[sheet].append(list(values))
+    return sheets
+
+
+def write_workbook(sheets: Sheets, path: Path) -> Path:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def solve_sheets(sheets: Sheets, tmp_path: Path, name: str = "case.xlsx") -> RunResult:
+    """Write ``sheets`` to a real .xlsx, read it back and solve it to optimality."""
+    return plan(write_workbook(copy.deepcopy(sheets), tmp_path / name), mip_gap=1e-9)
+
+
+def total_cost(sheets: Sheets, tmp_path: Path) -> float:
+    result = solve_sheets(sheets, tmp_path)
+    assert result.solution.status == "optimal"
+    return result.solution.objective
