@@ -34,7 +34,7 @@ def _number_format(column: str) -> str | None:
         return '"$"#,##0'
     if column in ("share", "cap_share", "utilisation", "discount_factor"):
         return "0.0%" if column != "discount_factor" else "0.0000"
-    if column.startswith("du") or column.endswith("_du") or column.startswith("accelerators") or column == "accelerators":
+    if column.startswith(("du", "accelerators")) or column.endswith("_du"):
         return "#,##0"
     if column.startswith("mw"):
         return "#,##0.0"

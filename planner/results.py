@@ -122,7 +122,7 @@ def capacity_table(plan: Plan) -> pd.DataFrame:
                 rows.append(dict(quarter=inp.quarter_label(q), source=f"owned {hn}", source_type="owned",
                                  hardware=hn, kind=h.kind, accelerators=total, accelerators_used=sum(used.values()),
                                  du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
-        for c, (provider, hn) in plan.parts.contracts.items():
+        for c, (_provider, hn) in plan.parts.contracts.items():
             total = plan.active(c, q)
             used = {w: plan.use_lease.get((c, w, q), 0.0) for w in W}
             if total > _TOL or any(used.values()):

@@ -25,7 +25,7 @@ def add_programs(p: Parts) -> None:
         if h.max_order_per_quarter is None and not h.program:
             continue
         for t in order_quarters(inp, h):
-            ordered = pyo.quicksum((h.order_block * m.order[h.name, s, t] for s in inp.sites))
+            ordered = pyo.quicksum(h.order_block * m.order[h.name, s, t] for s in inp.sites)
             if h.program:
                 limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
                 rows[h.name, t] = ordered - limit * commit[h.program] <= 0
