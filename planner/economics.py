@@ -30,3 +30,13 @@ def pv(quarters: Iterable[int], rate: float) -> float:
 def energy_per_unit_quarter(power_kw: float, pue: float, hours: float, price_per_mwh: float) -> float:
     """$ of energy per accelerator-quarter: power_kw x pue x hours x price / 1000."""
     return power_kw * pue * hours * price_per_mwh / 1000.0
+
+
+def cvar(costs: list[float], probabilities: list[float], alpha: float) -> float:
+    """CVaR_alpha of a discrete cost distribution (Rockafellar-Uryasev).
+
+    min over eta of eta + 1 / (1 - alpha) * sum p * max(0, cost - eta); the minimum
+    is attained at one of the costs, so only those are tried.
+    """
+    return min(eta + sum(p * max(0.0, c - eta) for c, p in zip(costs, probabilities)) / (1.0 - alpha)
+               for eta in costs)

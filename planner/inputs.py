@@ -18,6 +18,8 @@ class Settings:
     hours_per_quarter: float
     mip_gap: float
     time_limit_s: float
+    risk_aversion: float = 0.0
+    cvar_alpha: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,22 @@ class ExistingLease:
 
 
 @dataclass(frozen=True)
+class Scenario:
+    name: str
+    probability: float
+    multipliers: dict[str, float]  # workload -> demand multiplier (missing = 1)
+    asic_slip: int  # extra quarters of slip of every program
+    row: int = 0
+
+    def multiplier(self, w: str) -> float:
+        return self.multipliers.get(w, 1.0)
+
+
+#: The one scenario of a workbook without a Scenarios sheet.
+BASE = Scenario("base", 1.0, {}, 0)
+
+
+@dataclass(frozen=True)
 class Inputs:
     settings: Settings
     workloads: dict[str, Workload]
@@ -126,6 +144,13 @@ class Inputs:
     fleet: tuple[FleetBatch, ...] = ()
     existing_leases: tuple[ExistingLease, ...] = ()
     budget: dict[int, float] = field(default_factory=dict)  # calendar year -> $
+    scenarios: dict[str, Scenario] = field(default_factory=lambda: {BASE.name: BASE})
+    has_scenario_sheet: bool = False
+
+    @property
+    def risk_aversion(self) -> float:
+        """lambda of the objective; 0 without a Scenarios sheet or with one scenario."""
+        return self.settings.risk_aversion if self.has_scenario_sheet and len(self.scenarios) > 1 else 0.0
 
     @property
     def n(self) -> int:
@@ -148,6 +173,11 @@ class Inputs:
         conf = self.programs[hw.program].delivery_confidence if hw.program else 1.0
         return self.throughput.get((h, w), 0.0) * conf
 
-    def required(self, w: str, q: int) -> float:
-        """Required capacity (1 + reserve_margin) x demand, du."""
-        return (1.0 + self.workloads[w].reserve_margin) * self.demand[(w, q)]
+    def required(self, w: str, q: int, scenario: str | None = None) -> float:
+        """Required capacity (1 + reserve_margin) x demand x scenario multiplier, du."""
+        mult = self.scenarios[scenario].multiplier(w) if scenario is not None else 1.0
+        return (1.0 + self.workloads[w].reserve_margin) * self.demand[(w, q)] * mult
+
+    def scenario_demand(self, w: str, q: int, scenario: str) -> float:
+        """Demand of w in q in a scenario, du."""
+        return self.demand[(w, q)] * self.scenarios[scenario].multiplier(w)

@@ -22,7 +22,8 @@ from planner.errors import InputError, NoPlanError, Problem
 from planner.inputs import Inputs
 from planner.model import build_model
 from planner.reader import read_workbook
-from planner.results import report_tables
+from planner.results import objective_of, report_tables
+from planner.risk import value_of_risk as risk_values
 from planner.solve import Solution, compile_model, load_values, solve
 from planner.validate import validate
 
@@ -66,8 +67,13 @@ class RunResult:
     timings: dict[str, float]
 
 
-def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None) -> RunResult:
-    """Solve the workbook at ``path``; raises InputError or NoPlanError."""
+def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
+         value_of_risk: bool = True) -> RunResult:
+    """Solve the workbook at ``path``; raises InputError or NoPlanError.
+
+    With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
+    and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
+    """
     timings: dict[str, float] = {}
     inp = load(path, timings)
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
@@ -95,6 +101,11 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
             "highspy_version": _version("highspy"),
         }
         tables = report_tables(parts, solution, timings, provenance)
+    if inp.has_scenario_sheet and value_of_risk:
+        with timed(timings, "risk"):
+            expected = objective_of(inp, tables["Scenarios"])["expected_cost"]
+            risk = risk_values(inp, expected, gap, limit)
+            tables = report_tables(parts, solution, timings, provenance, risk)
     return RunResult(inp, solution, tables, timings)
 
 

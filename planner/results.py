@@ -15,7 +15,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.repn import generate_standard_repn
 
-from planner.economics import crf, discount, energy_per_unit_quarter
+from planner.economics import crf, cvar, discount, energy_per_unit_quarter
 from planner.inputs import Inputs
 from planner.model.parts import Parts, value_of
 from planner.solve import Solution
@@ -57,8 +57,8 @@ class Plan:
         return cls(parts.inp, parts, _values(m.lease), _values(m.order), _values(m.phase),
                    _values(m.commit), _values(m.use_owned), _values(m.use_lease), _values(m.unmet))
 
-    def owned(self, h: str, s: str, q: int) -> float:
-        return value_of(self.parts.owned.get((h, s, q)))
+    def owned(self, h: str, s: str, q: int, sc: str) -> float:
+        return value_of(self.parts.owned.get((h, s, q, sc)))
 
     def active(self, c: str, q: int) -> float:
         return value_of(self.parts.active.get((c, q)))
@@ -109,14 +109,14 @@ def actions_table(plan: Plan) -> pd.DataFrame:
     return df
 
 
-def capacity_table(plan: Plan) -> pd.DataFrame:
-    """Accelerators available and used, and du served, by quarter and source."""
+def capacity_table(plan: Plan, sc: str) -> pd.DataFrame:
+    """Accelerators available and used, and du served, by quarter and source (scenario sc)."""
     inp, W = plan.inp, list(plan.inp.workloads)
     rows = []
     for q in range(inp.n):
         for hn, h in inp.hardware.items():
-            total = sum(plan.owned(hn, s, q) for s in inp.sites)
-            used = {w: plan.use_owned.get((hn, w, q), 0.0) for w in W}
+            total = sum(plan.owned(hn, s, q, sc) for s in inp.sites)
+            used = {w: plan.use_owned.get((hn, w, q, sc), 0.0) for w in W}
             if total > _TOL or any(used.values()):
                 du = {w: used[w] * inp.eff(hn, w) for w in W}
                 rows.append(dict(quarter=inp.quarter_label(q), source=f"owned {hn}", source_type="owned",
@@ -124,7 +124,7 @@ def capacity_table(plan: Plan) -> pd.DataFrame:
                                  du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
         for c, (_provider, hn) in plan.parts.contracts.items():
             total = plan.active(c, q)
-            used = {w: plan.use_lease.get((c, w, q), 0.0) for w in W}
+            used = {w: plan.use_lease.get((c, w, q, sc), 0.0) for w in W}
             if total > _TOL or any(used.values()):
                 du = {w: used[w] * inp.throughput.get((hn, w), 0.0) for w in W}
                 rows.append(dict(quarter=inp.quarter_label(q), source=f"lease {c}", source_type="leased",
@@ -135,29 +135,33 @@ def capacity_table(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols + [f"du_{w}" for w in W])
 
 
-def coverage_table(plan: Plan) -> pd.DataFrame:
-    """Demand, required capacity and du served by source kind, by quarter and workload."""
+def coverage_table(plan: Plan, sc: str) -> pd.DataFrame:
+    """Demand, required capacity and du served by source kind, by quarter and workload (scenario sc)."""
     inp, rows = plan.inp, []
     served: dict[tuple[str, int, str], float] = defaultdict(float)
-    for (hn, w, q), x in plan.use_owned.items():
+    for (hn, w, q, s), x in plan.use_owned.items():
+        if s != sc:
+            continue
         kind = "asic" if inp.hardware[hn].kind == "asic" else "owned_gpu"
         served[w, q, kind] += x * inp.eff(hn, w)
-    for (c, w, q), x in plan.use_lease.items():
+    for (c, w, q, s), x in plan.use_lease.items():
+        if s != sc:
+            continue
         hn = plan.parts.contracts[c][1]
         kind = "asic" if inp.hardware[hn].kind == "asic" else "leased_gpu"
         served[w, q, kind] += x * inp.throughput[(hn, w)]
     for q in range(inp.n):
         for w in inp.workloads:
             by_kind = {k: served[w, q, k] for k in ("owned_gpu", "leased_gpu", "asic")}
-            rows.append(dict(quarter=inp.quarter_label(q), workload=w, demand_du=inp.demand[(w, q)],
-                             required_du=inp.required(w, q), owned_gpu_du=by_kind["owned_gpu"],
+            rows.append(dict(quarter=inp.quarter_label(q), workload=w, demand_du=inp.scenario_demand(w, q, sc),
+                             required_du=inp.required(w, q, sc), owned_gpu_du=by_kind["owned_gpu"],
                              leased_gpu_du=by_kind["leased_gpu"], asic_du=by_kind["asic"],
-                             served_du=sum(by_kind.values()), unmet_du=plan.unmet.get((w, q), 0.0)))
+                             served_du=sum(by_kind.values()), unmet_du=plan.unmet.get((w, q, sc), 0.0)))
     return pd.DataFrame(rows)
 
 
-def costs_table(plan: Plan) -> pd.DataFrame:
-    """Cost by quarter and category, undiscounted and discounted, plus cash capex ($)."""
+def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
+    """Cost by quarter and category, undiscounted and discounted, plus cash capex ($), in scenario sc."""
     inp = plan.inp
     r, hours, n = inp.settings.discount_rate, inp.settings.hours_per_quarter, inp.n
     cost = {c: [0.0] * n for c in COST_COLUMNS}
@@ -173,7 +177,7 @@ def costs_table(plan: Plan) -> pd.DataFrame:
         h, s = inp.hardware[hn], inp.sites[sn]
         units = x * h.order_block
         cash[t] += units * h.unit_capex
-        for q in in_service(inp, h, t):
+        for q in in_service(inp, h, t, sc):
             cost["hardware_annuity_usd"][q] += units * h.unit_capex * crf(h.life, r)
             cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
     for b in inp.fleet:
@@ -188,8 +192,9 @@ def costs_table(plan: Plan) -> pd.DataFrame:
     for sn, s in inp.sites.items():
         for q in range(n):
             cost["opex_usd"][q] += s.opex_per_mw_quarter * plan.mw(sn, q)
-    for (w, q), x in plan.unmet.items():
-        cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
+    for (w, q, s_), x in plan.unmet.items():
+        if s_ == sc:
+            cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
     for name, x in plan.commit.items():
         cost["nre_usd"][0] += inp.programs[name].nre_cost * x
         cash[0] += inp.programs[name].nre_cost * x
@@ -202,13 +207,13 @@ def costs_table(plan: Plan) -> pd.DataFrame:
     return df
 
 
-def sites_table(plan: Plan) -> pd.DataFrame:
-    """IT MW online and used by quarter and site."""
+def sites_table(plan: Plan, sc: str) -> pd.DataFrame:
+    """IT MW online and used by quarter and site (scenario sc)."""
     inp, rows = plan.inp, []
     for q in range(inp.n):
         for sn in inp.sites:
             online_mw = plan.mw(sn, q)
-            used = sum(plan.owned(hn, sn, q) * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
+            used = sum(plan.owned(hn, sn, q, sc) * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
             rows.append(dict(quarter=inp.quarter_label(q), site=sn, mw_online=online_mw, mw_used=used,
                              utilisation=used / online_mw if online_mw > 0 else 0.0))
     return pd.DataFrame(rows, columns=["quarter", "site", "mw_online", "mw_used", "utilisation"])
@@ -275,27 +280,65 @@ def _binding_summary(binding: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
+def scenarios_table(plan: Plan, costs: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: probability, multipliers, slip, present-value cost by category, unmet du."""
+    inp, rows = plan.inp, []
+    for name, sc in inp.scenarios.items():
+        c = costs[costs.scenario == name] if "scenario" in costs else costs
+        u = coverage[coverage.scenario == name] if "scenario" in coverage else coverage
+        pv = c[COST_COLUMNS].mul(c["discount_factor"], axis=0).sum()
+        rows.append(dict(scenario=name, probability=sc.probability, asic_slip_quarters=sc.asic_slip,
+                         **{f"demand_x_{w}": sc.multiplier(w) for w in inp.workloads},
+                         cost_usd=float(c["total_discounted_usd"].sum()), unmet_du=float(u["unmet_du"].sum()),
+                         **{f"pv_{k}": float(pv[k]) for k in COST_COLUMNS}))
+    return pd.DataFrame(rows)
+
+
+def objective_of(inp: Inputs, scenario_costs: pd.DataFrame) -> dict[str, float]:
+    """expected, CVaR and worst cost of per-scenario costs, and the objective they make ($)."""
+    costs, probs = scenario_costs.cost_usd.tolist(), scenario_costs.probability.tolist()
+    expected = sum(c * p for c, p in zip(costs, probs))
+    tail = cvar(costs, probs, inp.settings.cvar_alpha)
+    lam = inp.risk_aversion
+    return {"expected_cost": expected, "cvar_cost": tail, "worst_cost": max(costs),
+            "objective": (1.0 - lam) * expected + lam * tail}
+
+
 def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: pd.DataFrame,
-                  provenance: dict[str, object]) -> pd.DataFrame:
-    """Headline metrics a CFO can read: columns ``metric`` and ``value``."""
-    costs, coverage, capacity = tables["Costs"], tables["Coverage"], tables["Capacity"]
-    disc = costs[COST_COLUMNS].mul(costs["discount_factor"], axis=0).sum()
-    per_quarter = capacity.assign(group=capacity.source_type + " " + capacity.kind).pivot_table(
-        index="quarter", columns="group", values="accelerators", aggfunc="sum", fill_value=0.0)
+                  provenance: dict[str, object], inp: Inputs, risk: dict[str, float]) -> pd.DataFrame:
+    """Headline metrics a CFO can read: columns ``metric`` and ``value``.
+
+    With scenarios, category costs and unmet du are probability-weighted and
+    peak accelerators are the largest over scenarios.
+    """
+    scen, capacity = tables["Scenarios"], tables["Capacity"]
+    probs = scen.probability
+    group = capacity.source_type + " " + capacity.kind
+    keys = ["scenario", "quarter"] if "scenario" in capacity else ["quarter"]
+    per_quarter = capacity.assign(group=group).pivot_table(
+        index=keys, columns="group", values="accelerators", aggfunc="sum", fill_value=0.0)
     metrics: list[tuple[str, object]] = [
         ("status", solution.status),
         ("total_cost", solution.objective),
         ("best_bound", solution.best_bound),
         ("mip_gap", solution.gap),
         ("solve_seconds", round(solution.seconds, 3)),
-        ("unmet_du", float(coverage["unmet_du"].sum())),
+        ("unmet_du", float((scen.unmet_du * probs).sum())),
         ("input_sha256", provenance.get("input_sha256", "")),
     ]
-    metrics += [(f"pv_{c}", float(disc[c])) for c in COST_COLUMNS]
-    metrics.append(("cost_check_usd", float(costs["total_discounted_usd"].sum())))
-    metrics.append(("cash_capex_usd", float(costs["cash_capex_usd"].sum())))
-    for group in sorted(per_quarter.columns):
-        metrics.append((f"peak_accelerators_{group.replace(' ', '_')}", float(per_quarter[group].max())))
+    metrics += [(f"pv_{c}", float((scen[f"pv_{c}"] * probs).sum())) for c in COST_COLUMNS]
+    check = objective_of(inp, scen)
+    metrics.append(("cost_check_usd", check["objective"]))
+    if inp.has_scenario_sheet:
+        metrics += [(k, check[k]) for k in ("expected_cost", "cvar_cost", "worst_cost")]
+        metrics += [(k, risk[k]) for k in ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
+                    if k in risk]
+    cash = tables["Costs"]
+    if "scenario" in cash:  # first-stage: the same in every scenario
+        cash = cash[cash.scenario == cash.scenario.iloc[0]]
+    metrics.append(("cash_capex_usd", float(cash["cash_capex_usd"].sum())))
+    for g in sorted(per_quarter.columns):
+        metrics.append((f"peak_accelerators_{g.replace(' ', '_')}", float(per_quarter[g].max())))
     metrics.append(("binding_limits", _binding_summary(binding)))
     metrics += [(k, v) for k, v in provenance.items() if k != "input_sha256"]
     return pd.DataFrame(metrics, columns=["metric", "value"])
@@ -314,19 +357,36 @@ def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["metric", "value"])
 
 
+PER_SCENARIO = {"Capacity": capacity_table, "Coverage": coverage_table, "Costs": costs_table,
+                "Sites": sites_table}
+
+
 def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
-                  provenance: dict[str, object]) -> dict[str, pd.DataFrame]:
-    """All report tables in sheet order (Summary first)."""
+                  provenance: dict[str, object], risk: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+    """All report tables in sheet order (Summary first).
+
+    Second-stage tables (Capacity, Coverage, Costs, Sites, Risk) hold one block
+    per scenario, with a leading ``scenario`` column when the workbook has a
+    Scenarios sheet.
+    """
+    inp = parts.inp
     plan = Plan.read(parts)
-    tables: dict[str, pd.DataFrame] = {}
-    tables["Actions"] = actions_table(plan)
-    tables["Capacity"] = capacity_table(plan)
-    tables["Coverage"] = coverage_table(plan)
-    tables["Costs"] = costs_table(plan)
-    tables["Sites"] = sites_table(plan)
-    tables["Risk"] = risk_table(tables["Coverage"], tables["Capacity"], plan)
+    frames: dict[str, list[pd.DataFrame]] = defaultdict(list)
+    for sc in inp.scenarios:
+        block = {name: fn(plan, sc) for name, fn in PER_SCENARIO.items()}
+        block["Risk"] = risk_table(block["Coverage"], block["Capacity"], plan)
+        for name, df in block.items():
+            if inp.has_scenario_sheet:
+                df.insert(0, "scenario", sc)
+            frames[name].append(df)
+    tables: dict[str, pd.DataFrame] = {"Actions": actions_table(plan)}
+    for name in ("Capacity", "Coverage", "Costs", "Sites", "Risk"):
+        tables[name] = pd.concat(frames[name], ignore_index=True)
+    tables["Scenarios"] = scenarios_table(plan, tables["Costs"], tables["Coverage"])
     binding = binding_limits(plan)
     tables["Binding"] = binding
     tables["Solver"] = solver_table(solution, timings)
-    summary = summary_table(solution, tables, binding, provenance)
+    summary = summary_table(solution, tables, binding, provenance, inp, risk or {})
+    if not inp.has_scenario_sheet:
+        del tables["Scenarios"]
     return {"Summary": summary, **tables}

@@ -54,6 +54,7 @@ class Sheet:
     optional: bool = False
     key: str | None = None
     workload_columns: Column | None = None
+    every_workload: bool = True  # every workload needs a column (else a missing one takes its default)
     description: str = ""
 
     def column(self, name: str) -> Column:
@@ -75,6 +76,11 @@ SETTINGS: tuple[Column, ...] = (
        required=False, default=0.001),
     _c("time_limit_s", "number", "s", "Solver time limit in seconds.", required=False,
        default=600.0, minimum=1e-9),
+    _c("risk_aversion", "fraction", "fraction",
+       "Weight lambda of CVaR in the objective (1 - lambda) E[cost] + lambda CVaR (with Scenarios).",
+       required=False, default=0.0),
+    _c("cvar_alpha", "fraction", "fraction", "CVaR level alpha (0 <= alpha < 1): the worst 1 - alpha of outcomes.",
+       required=False, default=0.9),
 )
 
 SHEETS: tuple[Sheet, ...] = (
@@ -176,6 +182,15 @@ SHEETS: tuple[Sheet, ...] = (
         _c("first_quarter", "quarter", "quarter", "First quarter of the contract."),
         _c("last_quarter", "quarter", "quarter", "Last quarter of the contract."),
     ), optional=True, description="Lease contracts already signed."),
+    Sheet("Scenarios", "scenario", (
+        _c("scenario", "name", "", "Scenario name."),
+        _c("probability", "fraction", "fraction", "Probability; all scenarios sum to 1."),
+        _c("asic_slip_quarters", "integer", "quarters", "Extra slip of every ASIC program in this scenario.",
+           required=False, default=0),
+    ), optional=True, key="scenario", workload_columns=_c(
+        "<workload>", "number", "multiplier", "Multiplier on that workload's Demand (blank or no column = 1).",
+        required=False, default=1.0), every_workload=False,
+        description="Demand and ASIC-slip scenarios for a plan that hedges (MODEL.md section 7)."),
     Sheet("Budget", "calendar year", (
         _c("year", "year", "year", "Calendar year."),
         _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE) in that year."),

@@ -34,9 +34,17 @@ def order_quarters(inp: Inputs, h: Hardware) -> range:
     return range(max(0, order_earliest(inp, h)), inp.n - h.lead_time)
 
 
-def in_service(inp: Inputs, h: Hardware, t: int) -> range:
-    """Quarters an order placed in t is in service: ``t + lead_time`` for ``life`` quarters."""
+def in_service(inp: Inputs, h: Hardware, t: int, scenario: str | None = None) -> range:
+    """Quarters an order placed in t is in service: ``life`` quarters from ``t + lead_time``.
+
+    In a scenario with extra ASIC slip, program hardware arrives late (MODEL.md 7):
+    service starts at ``max(t + lead_time, available_from + slip_quarters + asic_slip + lead_time)``.
+    """
     first = t + h.lead_time
+    if h.program and scenario is not None:
+        extra = inp.scenarios[scenario].asic_slip
+        if extra:
+            first = max(first, order_earliest(inp, h) + extra + h.lead_time)
     return range(max(0, first), min(inp.n, first + h.life))
 
 

@@ -188,12 +188,38 @@ def _settings(table: RawTable | None, chk: _Checker) -> dict[str, object]:
     if isinstance(start, int) and isinstance(end, int) and end < start:
         chk.add("Settings", rows.get("end_quarter"), "value", label(end),
                 f"end_quarter is before start_quarter {label(start)}")
+    alpha = values.get("cvar_alpha")
+    if isinstance(alpha, float) and alpha >= 1.0:
+        chk.add("Settings", rows.get("cvar_alpha"), "value", alpha, "cvar_alpha must be below 1")
     return values
 
 
+def _scenarios(table: RawTable | None, workloads: dict[str, I.Workload], chk: _Checker) -> dict[str, I.Scenario]:
+    """Scenarios of the optional sheet (probabilities must sum to 1)."""
+    if table is None or not table.rows or not workloads:
+        return {}
+    sheet = table.sheet
+    _, rows = _workload_table(table, workloads, chk, sheet.column("scenario"))
+    out: dict[str, I.Scenario] = {}
+    for row, name, multipliers, raw in rows:
+        probability = chk.cell(sheet, row, sheet.column("probability"), raw)
+        slip = chk.cell(sheet, row, sheet.column("asic_slip_quarters"), raw)
+        if name is None:
+            continue
+        if name in out:
+            chk.add(sheet.name, row, "scenario", name, f"duplicate; first defined in row {out[name].row}")
+            continue
+        if probability is not None and slip is not None:
+            out[name] = I.Scenario(name, probability, multipliers, slip, row)  # type: ignore[arg-type]
+    total = sum(sc.probability for sc in out.values())
+    if out and abs(total - 1.0) > 1e-6:
+        chk.add(sheet.name, None, "probability", round(total, 9), "probabilities must sum to 1")
+    return out
+
+
 def _workload_table(table: RawTable, workloads: dict[str, I.Workload], chk: _Checker,
-                    key_col: Column) -> tuple[list[str], list[tuple[int, object, dict[str, float]]]]:
-    """Rows of a sheet with one column per workload: (row, key, {workload: value})."""
+                    key_col: Column) -> tuple[list[str], list[tuple[int, object, dict[str, float], dict]]]:
+    """Rows of a sheet with one column per workload: (row, key, {workload: value}, raw record)."""
     sheet = table.sheet
     assert sheet.workload_columns is not None
     fixed = {c.name for c in sheet.columns}
@@ -209,7 +235,7 @@ def _workload_table(table: RawTable, workloads: dict[str, I.Workload], chk: _Che
             column_of[name] = match
     present = set(column_of.values())
     for w in workloads:
-        if w not in present:
+        if w not in present and sheet.every_workload:
             chk.add(sheet.name, 1, w, None, f"workload '{w}' has no column")
     spec = sheet.workload_columns
     out = []
@@ -221,7 +247,7 @@ def _workload_table(table: RawTable, workloads: dict[str, I.Workload], chk: _Che
             v = chk.cell(sheet, row, col, raw)
             if v is not None:
                 values[w] = float(v)  # type: ignore[arg-type]
-        out.append((row, key, values))
+        out.append((row, key, values, raw))
     return list(column_of.values()), out
 
 
@@ -325,7 +351,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
         table = tables["demand"]
         _, rows = _workload_table(table, workloads, chk, table.sheet.column("quarter"))
         seen: dict[int, int] = {}
-        for row, quarter, values in rows:
+        for row, quarter, values, _raw in rows:
             if quarter is None:
                 continue
             if quarter in seen:
@@ -345,7 +371,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
         table = tables["throughput"]
         _, rows = _workload_table(table, workloads, chk, table.sheet.column("hardware"))
         seen_h: dict[str, int] = {}
-        for row, h, values in rows:
+        for row, h, values, _raw in rows:
             if not chk.ref("Throughput", row, "hardware", h, hardware_names, "Hardware"):
                 continue
             if h in seen_h:
@@ -368,12 +394,15 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
                     f"existing fleet at {site.name} needs {kw / 1000:.3f} MW, more than its "
                     f"existing_mw {site.existing_mw:g}")
 
+    scenarios = _scenarios(tables.get("scenarios"), workloads, chk)
+
     if problems:
         raise InputError(problems)
     settings = I.Settings(chk.start, chk.end, s["discount_rate"], s["hours_per_quarter"],  # type: ignore[arg-type]
-                          s["mip_gap"], s["time_limit_s"])  # type: ignore[arg-type]
+                          s["mip_gap"], s["time_limit_s"], s["risk_aversion"], s["cvar_alpha"])  # type: ignore[arg-type]
+    extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
     return I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
-                    programs, tuple(fleet), tuple(existing), budget)
+                    programs, tuple(fleet), tuple(existing), budget, **extra)
 
 
 def load_inputs(path: Path) -> I.Inputs:

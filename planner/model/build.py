@@ -1,24 +1,58 @@
 """Assemble the model: variables and constraints by concern, then the objective.
 
-Objective (MODEL.md 5): minimise the present value
+cost[σ] (MODEL.md 5) is the present value
     sum_q d(q) [leases + new hardware annuities + new phase annuities + opex + energy + unmet]
     + sum_p nre_cost(p) commit[p]
-Each component adds its decision's present-value coefficient to ``Parts.cost`` and
-its constant part to ``Parts.cost_const``; the objective is their sum.
+of scenario σ. Each component adds its decision's present-value coefficient to
+``Parts.cost[σ]`` and its constant part to ``Parts.cost_const[σ]``.
+
+Objective (MODEL.md 7), with probabilities p[σ], risk aversion λ and CVaR level α:
+    minimise (1 - λ) sum_σ p[σ] cost[σ] + λ (η + 1 / (1 - α) sum_σ p[σ] excess[σ])
+    excess[σ] >= cost[σ] - η,  excess[σ] >= 0
+With one scenario (no Scenarios sheet) or λ = 0 it is the expected cost and η,
+excess are not built.
 """
 
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.common.collections import ComponentMap
 
 from planner.inputs import Inputs
 from planner.model.budget import add_budget
 from planner.model.coverage import add_coverage
 from planner.model.leases import add_leases
 from planner.model.owned import add_owned
-from planner.model.parts import Parts
+from planner.model.parts import Parts, constraint, variables
 from planner.model.programs import add_programs
 from planner.model.sites import add_sites
+
+
+def scenario_cost(p: Parts, sc: str):
+    """cost[σ] as a Pyomo expression ($ present value)."""
+    return pyo.quicksum((c * v for v, c in p.cost[sc].items() if c != 0.0), start=p.cost_const[sc])
+
+
+def _objective(p: Parts) -> None:
+    inp, m = p.inp, p.m
+    lam = inp.risk_aversion
+    weights = ComponentMap()
+    const = 0.0
+    for sc, scenario in inp.scenarios.items():
+        share = (1.0 - lam) * scenario.probability
+        const += share * p.cost_const[sc]
+        for v, c in p.cost[sc].items():
+            weights[v] = weights.get(v, 0.0) + share * c
+    expected = pyo.quicksum((c * v for v, c in weights.items() if c != 0.0), start=const)
+    if lam == 0.0:
+        m.total_cost = pyo.Objective(expr=expected, sense=pyo.minimize)
+        return
+    alpha = inp.settings.cvar_alpha
+    m.eta = pyo.Var(domain=pyo.Reals)
+    excess = variables(m, "excess", list(inp.scenarios), 1, pyo.NonNegativeReals)
+    constraint(m, "cvar_excess", {sc: excess[sc] - scenario_cost(p, sc) + m.eta >= 0 for sc in inp.scenarios})
+    tail = pyo.quicksum(sc.probability * excess[name] for name, sc in inp.scenarios.items())
+    m.total_cost = pyo.Objective(expr=expected + lam * (m.eta + tail / (1.0 - alpha)), sense=pyo.minimize)
 
 
 def build_model(inp: Inputs) -> tuple[pyo.ConcreteModel, Parts]:
@@ -31,7 +65,5 @@ def build_model(inp: Inputs) -> tuple[pyo.ConcreteModel, Parts]:
     add_programs(p)
     add_coverage(p)
     add_budget(p)
-    m.total_cost = pyo.Objective(
-        expr=pyo.quicksum((c * v for v, c in p.cost.items() if c != 0.0), start=p.cost_const),
-        sense=pyo.minimize)
+    _objective(p)
     return m, p

@@ -35,4 +35,4 @@ def add_leases(p: Parts) -> None:
         quarters = existing_lease_quarters(inp, e)
         for q in quarters:
             p.active[e.name, q].const += e.units
-        p.cost_const += e.price_per_unit_quarter * e.units * pv(quarters, r)
+        p.add_const(e.price_per_unit_quarter * e.units * pv(quarters, r))

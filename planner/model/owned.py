@@ -1,9 +1,11 @@
 """Owned hardware: orders (``order[h, s, t]``) and the existing fleet.
 
-owned[h, s, q] = fleet(h, s, q) + order_block(h) * sum_{t : t + lead <= q < t + lead + life} order[h, s, t]
-cost per order block = sum_{q in service} d(q) * order_block * (unit_capex * crf(life)
+owned[h, s, q, σ] = fleet(h, s, q) + order_block(h) * sum_{t : q in service(t, σ)} order[h, s, t]
+cost per order block in σ = sum_{q in service(t, σ)} d(q) * order_block * (unit_capex * crf(life)
                        + power_kw * pue(s) * hours_per_quarter * power_price(s) / 1000)
-The existing fleet carries no capital charge, only its energy (a constant).
+service(t, σ) is ``life`` quarters from ``t + lead_time``, later for program hardware in a
+scenario with extra slip (see :func:`planner.timing.in_service`). The existing fleet carries
+no capital charge, only its energy (a constant).
 """
 
 from __future__ import annotations
@@ -45,14 +47,16 @@ def add_owned(p: Parts) -> None:
     for (hn, sn, t) in order.index_set():
         h, s = inp.hardware[hn], inp.sites[sn]
         var = order[hn, sn, t]
-        quarters = in_service(inp, h, t)
-        for q in quarters:
-            p.owned[hn, sn, q].add(h.order_block, var)
         per_unit = h.unit_capex * crf(h.life, r) + energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-        p.add_cost(var, h.order_block * per_unit * pv(quarters, r))
+        for sc in inp.scenarios:
+            quarters = in_service(inp, h, t, sc)
+            for q in quarters:
+                p.owned[hn, sn, q, sc].add(h.order_block, var)
+            p.add_cost(var, h.order_block * per_unit * pv(quarters, r), sc)
     for b in inp.fleet:
         h, s = inp.hardware[b.hardware], inp.sites[b.site]
         energy = energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
         for q in fleet_quarters(inp, b):
-            p.owned[b.hardware, b.site, q].const += b.units
-            p.cost_const += discount(q, r) * b.units * energy
+            for sc in inp.scenarios:
+                p.owned[b.hardware, b.site, q, sc].const += b.units
+            p.add_const(discount(q, r) * b.units * energy)

@@ -39,25 +39,37 @@ class Lin:
 class Parts:
     """Shared state of one model build.
 
-    * ``active[c, q]``   accelerators of lease contract c active in q
-    * ``owned[h, s, q]`` accelerators of type h in service at site s in q
-    * ``mw[s, q]``       IT MW online at site s in q
-    * ``cost``           objective coefficients (var -> $ present value), and
-      ``cost_const`` the $ present value that no decision changes
+    * ``active[c, q]``      accelerators of lease contract c active in q
+    * ``owned[h, s, q, σ]`` accelerators of type h in service at site s in q, scenario σ
+    * ``mw[s, q]``          IT MW online at site s in q
+    * ``cost[σ]``           objective coefficients of scenario σ's cost (var -> $ present
+      value) and ``cost_const[σ]`` the $ present value that no decision changes
     """
 
     inp: Inputs
     m: pyo.ConcreteModel
     contracts: dict[str, tuple[str, str]] = field(default_factory=dict)  # c -> (provider, hardware)
     active: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
-    owned: dict[tuple[str, str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    owned: dict[tuple[str, str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     mw: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
-    cost: ComponentMap = field(default_factory=ComponentMap)
-    cost_const: float = 0.0
+    cost: dict[str, ComponentMap] = field(default_factory=dict)
+    cost_const: dict[str, float] = field(default_factory=dict)
 
-    def add_cost(self, var: object, present_value: float) -> None:
-        """Add ``present_value`` ($ per unit of ``var``) to the objective."""
-        self.cost[var] = self.cost.get(var, 0.0) + present_value
+    def __post_init__(self) -> None:
+        for sc in self.inp.scenarios:
+            self.cost[sc] = ComponentMap()
+            self.cost_const[sc] = 0.0
+
+    def add_cost(self, var: object, present_value: float, scenario: str | None = None) -> None:
+        """Add ``present_value`` ($ per unit of ``var``) to scenario's cost (None: every scenario)."""
+        for sc in self.inp.scenarios if scenario is None else (scenario,):
+            cost = self.cost[sc]
+            cost[var] = cost.get(var, 0.0) + present_value
+
+    def add_const(self, present_value: float, scenario: str | None = None) -> None:
+        """Add a fixed $ present value to scenario's cost (None: every scenario)."""
+        for sc in self.inp.scenarios if scenario is None else (scenario,):
+            self.cost_const[sc] += present_value
 
 
 def constraint(m: pyo.ConcreteModel, name: str, rows: dict) -> None:

@@ -2,7 +2,7 @@
 
 mw[s, q]  = existing_mw + phase_mw * sum_{t <= q - lead_time} phase[s, t]
 phases:     sum_t phase[s, t] <= max_phases                       (bound and row)
-power:      sum_h power_kw(h) * owned[h, s, q] <= 1000 * mw[s, q]  (kW)
+power:      sum_h power_kw(h) * owned[h, s, q, σ] <= 1000 * mw[s, q]  (kW, every scenario σ)
 cost        = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
               + opex_per_mw_quarter * mw[s, q])
 """
@@ -24,7 +24,7 @@ def add_sites(p: Parts) -> None:
     for s in inp.sites.values():
         for q in range(inp.n):
             p.mw[s.name, q].const += s.existing_mw
-        p.cost_const += s.opex_per_mw_quarter * s.existing_mw * pv(range(inp.n), r)
+        p.add_const(s.opex_per_mw_quarter * s.existing_mw * pv(range(inp.n), r))
     for (sn, t) in phase.index_set():
         s = inp.sites[sn]
         var = phase[sn, t]
@@ -44,13 +44,13 @@ def add_sites(p: Parts) -> None:
     power = {}
     for s in inp.sites.values():
         for q in range(inp.n):
-            load = Lin()
-            for h in inp.hardware.values():
-                owned = p.owned.get((h.name, s.name, q))
-                if owned is not None:
-                    load.const += h.power_kw * owned.const
-                    load.terms.extend((h.power_kw * c, v) for c, v in owned.terms)
-            if load.has_vars:
-                mw = p.mw[s.name, q]
-                power[s.name, q] = load.expr() - mw.expr(1000.0) <= 0
+            for sc in inp.scenarios:
+                load = Lin()
+                for h in inp.hardware.values():
+                    owned = p.owned.get((h.name, s.name, q, sc))
+                    if owned is not None:
+                        load.const += h.power_kw * owned.const
+                        load.terms.extend((h.power_kw * c, v) for c, v in owned.terms)
+                if load.has_vars:
+                    power[s.name, q, sc] = load.expr() - p.mw[s.name, q].expr(1000.0) <= 0
     constraint(m, "power", power)

@@ -1,0 +1,58 @@
+"""The value of planning for risk (MODEL.md section 7): VSS and EVPI.
+
+* Expected-value plan: one scenario with the probability-weighted demand
+  multipliers and the probability-weighted extra ASIC slip rounded to whole
+  quarters; its first stage (leases, orders, phases, programs) is then fixed and
+  evaluated in every scenario: ``EEV = sum_σ p[σ] cost[σ]`` of that plan.
+* ``vss  = EEV - E[cost of this plan]``
+* Wait-and-see: each scenario planned alone, ``WS = sum_σ p[σ] cost*[σ]``.
+* ``evpi = E[cost of this plan] - WS``
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from planner.inputs import Inputs, Scenario
+from planner.model import build_model
+from planner.solve import compile_model, load_values, solve
+
+FIRST_STAGE = ("lease", "order", "phase", "commit")
+
+
+def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None):
+    model, _parts = build_model(inp)
+    if fixed:
+        for name, values in fixed.items():
+            for index, var in getattr(model, name).items():
+                var.fix(values.get(index, 0.0))
+    compiled = compile_model(model)
+    solution = solve(compiled, gap, time_limit_s)
+    if not solution.has_plan:
+        return model, math.nan
+    load_values(compiled, solution)
+    return model, solution.objective
+
+
+def expected_value_scenario(inp: Inputs) -> Scenario:
+    """The single scenario of the expected-value problem."""
+    probs = {name: sc.probability for name, sc in inp.scenarios.items()}
+    mult = {w: sum(p * inp.scenarios[n].multiplier(w) for n, p in probs.items()) for w in inp.workloads}
+    slip = sum(p * inp.scenarios[n].asic_slip for n, p in probs.items())
+    return Scenario("expected value", 1.0, mult, math.floor(slip + 0.5))
+
+
+def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float) -> dict[str, float]:
+    """vss, evpi and the costs they come from ($ present value)."""
+    ev = expected_value_scenario(inp)
+    ev_model, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap, time_limit_s)
+    first = {name: {k: round(v.value or 0.0) for k, v in getattr(ev_model, name).items()} for name in FIRST_STAGE}
+    neutral = replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
+    _, eev = _solve_value(neutral, gap, time_limit_s, fixed=first)
+    ws = 0.0
+    for name, sc in inp.scenarios.items():
+        alone = replace(inp, scenarios={name: replace(sc, probability=1.0)}, has_scenario_sheet=False)
+        ws += sc.probability * _solve_value(alone, gap, time_limit_s)[1]
+    return {"vss": eev - expected_cost, "evpi": expected_cost - ws,
+            "expected_value_plan_cost": eev, "wait_and_see_cost": ws}
