@@ -14,7 +14,7 @@ from pathlib import Path
 from planner import inputs as I
 from planner.errors import InputError, Problem
 from planner.quarters import label, parse_quarter
-from planner.reader import RawTable, clean_text, read_workbook
+from planner.reader import REPORTED, RawTable, clean_text, read_workbook
 from planner.schema import END, SETTINGS, START, Column, Sheet
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ class _Checker:
     def cell(self, sheet: Sheet, row: int, col: Column, record: dict[str, object]) -> object:
         """Typed value of one cell with the column's default; problems recorded."""
         value = record.get(col.name)
+        if value is REPORTED:
+            return None
         if value is None:
             if col.required:
                 self.add(sheet.name, row, col.name, None, "required value is missing")
@@ -155,6 +157,8 @@ def _settings(table: RawTable | None, chk: _Checker) -> dict[str, object]:
     rows: dict[str, int] = {}
     for row, raw in table.rows if table else ():
         name = raw.get("setting")
+        if name is REPORTED:
+            continue
         if name is None:
             chk.add("Settings", row, "setting", None, "required value is missing")
             continue
@@ -169,6 +173,8 @@ def _settings(table: RawTable | None, chk: _Checker) -> dict[str, object]:
             continue
         rows[key] = row
         value = raw.get("value")
+        if value is REPORTED:
+            continue
         if value is None:
             if col.required:
                 chk.add("Settings", row, "value", None, f"{key} needs a value")
