@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
 from planner.errors import InputError, NoPlanError
-from planner.pipeline import load, plan, timed
+from planner.pipeline import AuditError, load, plan, timed
 from planner.report import write_report
 from planner.template import write_template
 
@@ -57,8 +58,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         print(f"--time-limit must be positive, got {args.time_limit}", file=sys.stderr)
         return 2
-    if _same_file(args.input, out / "plan.xlsx"):
+    if _same_file(args.input, out / "plan.xlsx") or _same_file(args.input, out):
         print(f"refusing to overwrite the input {args.input} with the report", file=sys.stderr)
+        return 2
+    if out.exists() and not out.is_dir():
+        print(f"--out {out} is a file, not a folder", file=sys.stderr)
         return 2
     try:
         result = plan(args.input, args.mip_gap, args.time_limit)
@@ -67,8 +71,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     except NoPlanError as err:
         print(f"{args.input}: no plan: {err}", file=sys.stderr)
         return 3
-    with timed(result.timings, "write"):
-        write_report(result.tables, out)
+    except AuditError as err:
+        print(f"{args.input}: the plan failed its audit, so no report was written (this is a bug in the "
+              "planner; please report it with the workbook):", file=sys.stderr)
+        for v in err.result.audit.violations[:20]:
+            print(f"  - {v}", file=sys.stderr)
+        return 3
+    try:
+        with timed(result.timings, "write"):
+            write_report(result.tables, out)
+    except OSError as err:
+        print(f"cannot write the report to {out}: {err}", file=sys.stderr)
+        return 2
     s = result.solution
     if s.status != "optimal":
         log.warning("stopped at %s with a plan %.4f%% from the best bound; the plan may not be optimal",
@@ -89,6 +103,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Entry point: never a traceback unless PLANNER_DEBUG is set (exit 1 on an internal error)."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in the planner; run again with "
+              "PLANNER_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

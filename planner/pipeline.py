@@ -8,23 +8,26 @@ Each stage is timed; the times are logged and reported in the Solver table.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
 
 from planner import __version__
+from planner.audit import Audit, audit_plan
+from planner.diagnose import explain_infeasible
 from planner.errors import InputError, NoPlanError, Problem
 from planner.inputs import Inputs
 from planner.model import build_model
 from planner.reader import read_workbook
-from planner.results import objective_of, report_tables
+from planner.results import add_metrics, objective_of, report_tables
 from planner.risk import value_of_risk as risk_values
-from planner.solve import Solution, compile_model, load_values, solve
+from planner.solve import Compiled, Solution, compile_model, load_values, solve
 from planner.validate import validate
 
 log = logging.getLogger("planner")
@@ -59,12 +62,53 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
         return validate(tables, problems)
 
 
+def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float) -> Solution:
+    """Solve; raise NoPlanError in the planner's terms when there is no plan."""
+    solution = solve(compiled, gap, limit)
+    if solution.has_plan:
+        return solution
+    if solution.status == "time_limit":
+        raise NoPlanError(f"no plan was found within the time limit of {limit:g} s; "
+                          "raise --time-limit (or time_limit_s in Settings) and run again")
+    why = explain_infeasible(compiled, inp) if solution.status == "infeasible" else ""
+    raise NoPlanError(
+        f"the solver reports the model is {solution.status}. Every workbook that passes validation "
+        "should have a plan (unmet demand is always allowed at its penalty), so this is a bug in the "
+        "planner: please report it with the workbook." + (f" HiGHS's irreducible set: {why}" if why else ""))
+
+
 @dataclass
 class RunResult:
     inputs: Inputs
     solution: Solution
     tables: dict[str, pd.DataFrame]
     timings: dict[str, float]
+    audit: Audit
+
+
+class AuditError(Exception):
+    """The plan auditor found the solved plan violating MODEL.md (a bug): no report is written."""
+
+    def __init__(self, result: RunResult):
+        self.result = result
+        super().__init__("; ".join(result.audit.violations[:10]))
+
+
+def content_hash(inp: Inputs) -> str:
+    """SHA-256 of the typed inputs: unchanged when the same data is saved again (Excel row numbers,
+    formatting and file metadata do not enter it)."""
+
+    def strip(value: object) -> object:
+        if is_dataclass(value):
+            return {k: strip(v) for k, v in asdict(value).items() if k != "row"}  # type: ignore[arg-type]
+        if isinstance(value, dict):
+            return sorted((repr(k), strip(v)) for k, v in value.items())
+        if isinstance(value, (list, tuple)):
+            return [strip(v) for v in value]
+        return value
+
+    canonical = json.dumps(strip(inp), sort_keys=True, default=repr)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
@@ -82,15 +126,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         model, parts = build_model(inp)
         compiled = compile_model(model)
     with timed(timings, "solve"):
-        solution = solve(compiled, gap, limit)
-    if not solution.has_plan:
-        if solution.status == "time_limit":
-            raise NoPlanError(f"no plan was found within the time limit of {limit:g} s; "
-                              "raise --time-limit (or time_limit_s in Settings) and run again")
-        raise NoPlanError(
-            f"the solver reports the plan is {solution.status}. Every workbook that passes validation "
-            "should have a plan (unmet demand is always allowed at its penalty), so this is a bug in "
-            "the planner: please report it with the workbook")
+        solution = solve_or_explain(compiled, inp, gap, limit)
     with timed(timings, "results"):
         load_values(compiled, solution)
         provenance = {
@@ -100,13 +136,25 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
             "pyomo_version": _version("pyomo"),
             "highspy_version": _version("highspy"),
         }
+        provenance["input_content_sha256"] = content_hash(inp)
+        provenance["solver_options"] = ", ".join(f"{k}={v}" for k, v in solution.options.items())
         tables = report_tables(parts, solution, timings, provenance)
     if inp.has_scenario_sheet and value_of_risk:
         with timed(timings, "risk"):
             expected = objective_of(inp, tables["Scenarios"])["expected_cost"]
             risk = risk_values(inp, expected, gap, limit)
             tables = report_tables(parts, solution, timings, provenance, risk)
-    return RunResult(inp, solution, tables, timings)
+    with timed(timings, "audit"):
+        audit = audit_plan(inp, tables, solution.objective)
+        tables["Summary"] = add_metrics(tables["Summary"], [
+            ("audit", "pass" if audit.passed else "fail"),
+            ("audit_cost_usd", audit.cost),
+            ("audit_violations", "; ".join(audit.violations[:5]) if audit.violations else "none"),
+        ])
+    result = RunResult(inp, solution, tables, timings, audit)
+    if not audit.passed:
+        raise AuditError(result)
+    return result
 
 
-__all__ = ["InputError", "NoPlanError", "RunResult", "load", "plan", "timed"]
+__all__ = ["AuditError", "InputError", "NoPlanError", "RunResult", "load", "plan", "timed"]

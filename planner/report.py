@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,7 +25,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _safe_csv(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
     return out
 
@@ -63,16 +64,22 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
                 if isinstance(cell.value, (int, float)):
                     cell.number_format = fmt
     for cell in ws[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
 
 
-def _replace(tmp: Path, target: Path) -> None:
-    os.replace(tmp, target)
+def remove_leftovers(out_dir: Path) -> None:
+    """Delete temporary files a killed earlier run left in ``out_dir`` (only the writer's own names)."""
+    for leftover in list(out_dir.glob(".plan-*.xlsx.tmp")) + list(out_dir.glob(".csv-*")):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
 
 
 def write_report(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
     """Write ``plan.xlsx`` and one CSV per table into ``out_dir``; returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in tables.items():
@@ -97,7 +104,7 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
         finally:
             if csv_tmp.exists():
                 shutil.rmtree(csv_tmp, ignore_errors=True)
-        _replace(tmp, out_dir / "plan.xlsx")
+        os.replace(tmp, out_dir / "plan.xlsx")
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -75,32 +75,35 @@ def actions_table(plan: Plan) -> pd.DataFrame:
         if x > 0.5:
             prog = inp.programs[name]
             rows.append(dict(quarter=label(0), action="fund ASIC program", what=name, where="",
-                             quantity=1, unit="program", accelerators=0, mw=0.0,
+                             detail=f"NRE of program {name}", quantity=1, unit="program", accelerators=0, mw=0.0,
                              cash_capex_usd=prog.nre_cost, contract_value_usd=0.0,
                              from_quarter=label(0), to_quarter=""))
     for (sn, t), x in plan.phase.items():
         s = inp.sites[sn]
-        rows.append(dict(quarter=label(t), action="start build phase", what=f"{s.phase_mw:g} MW phase",
-                         where=sn, quantity=round(x), unit="phases", accelerators=0, mw=x * s.phase_mw,
+        rows.append(dict(quarter=label(t), action="start build phase", what=sn, where=sn,
+                         detail=f"{s.phase_mw:g} MW phase(s), online after {s.lead_time} quarters",
+                         quantity=round(x), unit="phases", accelerators=0, mw=x * s.phase_mw,
                          cash_capex_usd=x * s.capex_per_phase, contract_value_usd=0.0,
                          from_quarter=label(t + s.lead_time), to_quarter=""))
     for (hn, sn, t), x in plan.order.items():
         h = inp.hardware[hn]
         units = x * h.order_block
-        rows.append(dict(quarter=label(t), action="order hardware", what=hn, where=sn, quantity=round(x),
+        rows.append(dict(quarter=label(t), action="order hardware", what=hn, where=sn,
+                         detail=f"{h.kind} in service after {h.lead_time} quarters for {h.life}", quantity=round(x),
                          unit=f"blocks of {h.order_block}", accelerators=units, mw=units * h.power_kw / 1000,
                          cash_capex_usd=units * h.unit_capex, contract_value_usd=0.0,
                          from_quarter=label(t + h.lead_time), to_quarter=label(t + h.lead_time + h.life - 1)))
     for (on, t), x in plan.lease.items():
         o = inp.offers[on]
         units = x * o.block_units
-        rows.append(dict(quarter=label(t), action="sign lease", what=f"{on} ({o.hardware}, {o.term} quarters)",
-                         where=o.provider, quantity=round(x), unit=f"blocks of {o.block_units}",
+        rows.append(dict(quarter=label(t), action="sign lease", what=on, where=o.provider,
+                         detail=f"{o.hardware} for {o.term} quarters from {o.lead_time} quarters after signing",
+                         quantity=round(x), unit=f"blocks of {o.block_units}",
                          accelerators=units, mw=0.0, cash_capex_usd=0.0,
                          contract_value_usd=units * o.price_per_unit_quarter * o.term,
                          from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1)))
-    cols = ["quarter", "action", "what", "where", "quantity", "unit", "accelerators", "mw", "cash_capex_usd",
-            "contract_value_usd", "from_quarter", "to_quarter"]
+    cols = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
+            "cash_capex_usd", "contract_value_usd", "from_quarter", "to_quarter"]
     df = pd.DataFrame(rows, columns=cols)
     order = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
     if not df.empty:
@@ -342,6 +345,11 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: 
     metrics.append(("binding_limits", _binding_summary(binding)))
     metrics += [(k, v) for k, v in provenance.items() if k != "input_sha256"]
     return pd.DataFrame(metrics, columns=["metric", "value"])
+
+
+def add_metrics(summary: pd.DataFrame, rows: list[tuple[str, object]]) -> pd.DataFrame:
+    """Summary with ``rows`` (metric, value) appended."""
+    return pd.concat([summary, pd.DataFrame(rows, columns=["metric", "value"])], ignore_index=True)
 
 
 def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
