@@ -23,6 +23,7 @@ from planner.audit import Audit, audit_plan
 from planner.diagnose import explain_infeasible
 from planner.errors import InputError, NoPlanError, Problem
 from planner.inputs import Inputs
+from planner.marginal import marginal_tables
 from planner.model import build_model
 from planner.reader import read_workbook
 from planner.results import add_metrics, objective_of, report_tables
@@ -138,12 +139,14 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         }
         provenance["input_content_sha256"] = content_hash(inp)
         provenance["solver_options"] = ", ".join(f"{k}={v}" for k, v in solution.options.items())
-        tables = report_tables(parts, solution, timings, provenance)
+    with timed(timings, "marginal"):
+        marginal = marginal_tables(inp, compiled, solution)
+    tables = report_tables(parts, solution, timings, provenance, marginal)
     if inp.has_scenario_sheet and value_of_risk:
         with timed(timings, "risk"):
             expected = objective_of(inp, tables["Scenarios"])["expected_cost"]
             risk = risk_values(inp, expected, gap, limit)
-            tables = report_tables(parts, solution, timings, provenance, risk)
+        tables = report_tables(parts, solution, timings, provenance, marginal, risk)
     with timed(timings, "audit"):
         audit = audit_plan(inp, tables, solution.objective)
         tables["Summary"] = add_metrics(tables["Summary"], [

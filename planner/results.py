@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pyomo.environ as pyo
-from pyomo.repn import generate_standard_repn
 
 from planner.economics import crf, cvar, discount, energy_per_unit_quarter
 from planner.inputs import Inputs
@@ -27,8 +26,13 @@ from planner.timing import (
     online,
 )
 
-COST_COLUMNS = ["lease_usd", "hardware_annuity_usd", "phase_annuity_usd", "opex_usd", "energy_usd",
-                "unmet_penalty_usd", "nre_usd"]
+COST_COLUMNS = ["lease_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd", "opex_usd",
+                "energy_usd", "unmet_penalty_usd", "nre_usd"]
+#: Summary's cost by source: category columns of each source.
+SOURCES = {"leases": ["lease_usd"], "owned_gpus": ["gpu_annuity_usd"], "asics": ["asic_annuity_usd", "nre_usd"],
+           "sites_and_power": ["phase_annuity_usd", "opex_usd", "energy_usd"], "unmet_demand": ["unmet_penalty_usd"]}
+CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_payments_usd", "opex_usd",
+                "energy_usd"]
 _TOL = 1e-6
 
 
@@ -169,6 +173,7 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     r, hours, n = inp.settings.discount_rate, inp.settings.hours_per_quarter, inp.n
     cost = {c: [0.0] * n for c in COST_COLUMNS}
     cash = [0.0] * n
+    phase_cash = [0.0] * n
     for (on, t), x in plan.lease.items():
         o = inp.offers[on]
         for q in lease_active(inp, o, t):
@@ -180,8 +185,9 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
         h, s = inp.hardware[hn], inp.sites[sn]
         units = x * h.order_block
         cash[t] += units * h.unit_capex
+        annuity = "asic_annuity_usd" if h.kind == "asic" else "gpu_annuity_usd"
         for q in in_service(inp, h, t, sc):
-            cost["hardware_annuity_usd"][q] += units * h.unit_capex * crf(h.life, r)
+            cost[annuity][q] += units * h.unit_capex * crf(h.life, r)
             cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
     for b in inp.fleet:
         h, s = inp.hardware[b.hardware], inp.sites[b.site]
@@ -189,7 +195,7 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
             cost["energy_usd"][q] += b.units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
     for (sn, t), x in plan.phase.items():
         s = inp.sites[sn]
-        cash[t] += x * s.capex_per_phase
+        phase_cash[t] += x * s.capex_per_phase
         for q in online(inp, s, t):
             cost["phase_annuity_usd"][q] += x * s.capex_per_phase * crf(s.facility_life, r)
     for sn, s in inp.sites.items():
@@ -200,14 +206,35 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
             cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
     for name, x in plan.commit.items():
         cost["nre_usd"][0] += inp.programs[name].nre_cost * x
-        cash[0] += inp.programs[name].nre_cost * x
     df = pd.DataFrame({"quarter": [inp.quarter_label(q) for q in range(n)],
                        "year": [inp.year(q) for q in range(n)],
                        "discount_factor": [discount(q, r) for q in range(n)], **cost})
     df["total_usd"] = df[COST_COLUMNS].sum(axis=1)
     df["total_discounted_usd"] = df["total_usd"] * df["discount_factor"]
-    df["cash_capex_usd"] = cash
+    df["capex_hardware_usd"] = cash
+    df["capex_phases_usd"] = phase_cash
+    df["cash_capex_usd"] = df["capex_hardware_usd"] + df["capex_phases_usd"] + df["nre_usd"]
     return df
+
+
+def cash_flow_table(costs: pd.DataFrame) -> pd.DataFrame:
+    """Cash out by quarter and by calendar year ($, undiscounted): hardware and phase capex when
+    ordered or started, NRE at q = 0, lease payments when due, opex and energy as incurred.
+    The unmet-demand penalty is a planning cost, not cash, and is left out."""
+    quarterly = pd.DataFrame({"period": costs["quarter"], "granularity": "quarter",
+                              "capex_hardware_usd": costs["capex_hardware_usd"],
+                              "capex_phases_usd": costs["capex_phases_usd"], "nre_usd": costs["nre_usd"],
+                              "lease_payments_usd": costs["lease_usd"], "opex_usd": costs["opex_usd"],
+                              "energy_usd": costs["energy_usd"]})
+    yearly = quarterly.groupby(costs["year"].to_numpy(), sort=True)[CASH_COLUMNS].sum().reset_index(names="period")
+    yearly["period"] = yearly["period"].astype(str)
+    yearly.insert(1, "granularity", "year")
+    out = pd.concat([quarterly, yearly], ignore_index=True)
+    out["total_cash_usd"] = out[CASH_COLUMNS].sum(axis=1)
+    is_q = out.granularity == "quarter"
+    out.loc[is_q, "cumulative_cash_usd"] = out.loc[is_q, "total_cash_usd"].cumsum()
+    out.loc[~is_q, "cumulative_cash_usd"] = out.loc[~is_q, "total_cash_usd"].cumsum()
+    return out
 
 
 def sites_table(plan: Plan, sc: str) -> pd.DataFrame:
@@ -246,33 +273,8 @@ def risk_table(coverage: pd.DataFrame, capacity: pd.DataFrame, plan: Plan) -> pd
     return df
 
 
-BINDING_FAMILIES = ("budget", "power", "supply", "asic_share", "provider_share", "max_phases")
-
-
-def binding_limits(plan: Plan) -> pd.DataFrame:
-    """Rows of the limit families that hold with (near) zero slack at the plan."""
-    inp, m, rows = plan.inp, plan.parts.m, []
-    for family in BINDING_FAMILIES:
-        con = getattr(m, family, None)
-        if con is None:
-            continue
-        for index, c in con.items():
-            upper = pyo.value(c.upper)
-            if upper is None:
-                continue
-            repn = generate_standard_repn(c.body, compute_values=True)
-            activity = sum(abs(a * (v.value or 0.0)) for a, v in zip(repn.linear_coefs, repn.linear_vars))
-            if activity <= 1e-9:
-                continue  # nothing is using this limit (e.g. 0 <= 0 for an unfunded program)
-            body = pyo.value(c.body)
-            if upper - body <= 1e-7 * max(1.0, abs(upper), activity):
-                index = index if isinstance(index, tuple) else (index,)
-                shown = [inp.quarter_label(i) if isinstance(i, int) and family != "budget" else i for i in index]
-                rows.append(dict(limit=family, at=" ".join(str(i) for i in shown)))
-    return pd.DataFrame(rows, columns=["limit", "at"])
-
-
-def _binding_summary(binding: pd.DataFrame) -> str:
+def _binding_summary(limits: pd.DataFrame) -> str:
+    binding = limits[limits.binding] if "binding" in limits else limits
     if binding.empty:
         return "none"
     parts = []
@@ -307,8 +309,8 @@ def objective_of(inp: Inputs, scenario_costs: pd.DataFrame) -> dict[str, float]:
             "objective": (1.0 - lam) * expected + lam * tail}
 
 
-def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: pd.DataFrame,
-                  provenance: dict[str, object], inp: Inputs, risk: dict[str, float]) -> pd.DataFrame:
+def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenance: dict[str, object],
+                  inp: Inputs, risk: dict[str, float]) -> pd.DataFrame:
     """Headline metrics a CFO can read: columns ``metric`` and ``value``.
 
     With scenarios, category costs and unmet du are probability-weighted and
@@ -330,6 +332,8 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: 
         ("input_sha256", provenance.get("input_sha256", "")),
     ]
     metrics += [(f"pv_{c}", float((scen[f"pv_{c}"] * probs).sum())) for c in COST_COLUMNS]
+    metrics += [(f"pv_cost_{source}_usd", float(sum((scen[f"pv_{c}"] * probs).sum() for c in cols)))
+                for source, cols in SOURCES.items()]
     check = objective_of(inp, scen)
     metrics.append(("cost_check_usd", check["objective"]))
     if inp.has_scenario_sheet:
@@ -342,7 +346,7 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], binding: 
     metrics.append(("cash_capex_usd", float(cash["cash_capex_usd"].sum())))
     for g in sorted(per_quarter.columns):
         metrics.append((f"peak_accelerators_{g.replace(' ', '_')}", float(per_quarter[g].max())))
-    metrics.append(("binding_limits", _binding_summary(binding)))
+    metrics.append(("binding_limits", _binding_summary(tables["Limits"]) if "Limits" in tables else "not computed"))
     metrics += [(k, v) for k, v in provenance.items() if k != "input_sha256"]
     return pd.DataFrame(metrics, columns=["metric", "value"])
 
@@ -370,7 +374,8 @@ PER_SCENARIO = {"Capacity": capacity_table, "Coverage": coverage_table, "Costs":
 
 
 def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
-                  provenance: dict[str, object], risk: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+                  provenance: dict[str, object], marginal: dict[str, pd.DataFrame] | None = None,
+                  risk: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
     """All report tables in sheet order (Summary first).
 
     Second-stage tables (Capacity, Coverage, Costs, Sites, Risk) hold one block
@@ -383,18 +388,18 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
     for sc in inp.scenarios:
         block = {name: fn(plan, sc) for name, fn in PER_SCENARIO.items()}
         block["Risk"] = risk_table(block["Coverage"], block["Capacity"], plan)
+        block["CashFlow"] = cash_flow_table(block["Costs"])
         for name, df in block.items():
             if inp.has_scenario_sheet:
                 df.insert(0, "scenario", sc)
             frames[name].append(df)
     tables: dict[str, pd.DataFrame] = {"Actions": actions_table(plan)}
-    for name in ("Capacity", "Coverage", "Costs", "Sites", "Risk"):
+    for name in ("Capacity", "Coverage", "Costs", "CashFlow", "Sites", "Risk"):
         tables[name] = pd.concat(frames[name], ignore_index=True)
+    tables.update(marginal or {})
     tables["Scenarios"] = scenarios_table(plan, tables["Costs"], tables["Coverage"])
-    binding = binding_limits(plan)
-    tables["Binding"] = binding
     tables["Solver"] = solver_table(solution, timings)
-    summary = summary_table(solution, tables, binding, provenance, inp, risk or {})
+    summary = summary_table(solution, tables, provenance, inp, risk or {})
     if not inp.has_scenario_sheet:
         del tables["Scenarios"]
     return {"Summary": summary, **tables}

@@ -145,3 +145,31 @@ def load_values(compiled: Compiled, solution: Solution) -> None:
     assert solution.col_value is not None
     for var, x in zip(compiled.columns, solution.col_value):
         var.set_value(float(x), skip_validation=True)
+
+
+def continuous_lp(compiled: Compiled, solution: Solution | None) -> highspy.HighsLp:
+    """The model as an LP: with ``solution``, every integer column fixed at its value in the plan
+    (the plan's short-run view); without, the LP relaxation (the long-run view, as if capacity
+    could be bought in fractions of a block)."""
+    lp = compiled.lp
+    out = highspy.HighsLp()
+    out.num_col_, out.num_row_ = lp.num_col_, lp.num_row_
+    out.col_cost_, out.offset_ = lp.col_cost_, lp.offset_
+    lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
+    if solution is not None:
+        assert solution.col_value is not None
+        lower[compiled.integer] = solution.col_value[compiled.integer]
+        upper[compiled.integer] = solution.col_value[compiled.integer]
+    out.col_lower_, out.col_upper_ = lower, upper
+    out.row_lower_, out.row_upper_ = lp.row_lower_, lp.row_upper_
+    out.a_matrix_ = lp.a_matrix_
+    return out
+
+
+def lp_solver(lp: highspy.HighsLp) -> highspy.Highs | None:
+    """A HiGHS instance holding ``lp`` solved to optimality by simplex (None if not optimal),
+    ready for warm-started re-solves after bound changes."""
+    h = _new_highs(dict(FIXED_OPTIONS, solver="simplex"))
+    h.passModel(lp)
+    h.run()
+    return h if h.getModelStatus() == highspy.HighsModelStatus.kOptimal else None

@@ -14,7 +14,8 @@ from planner.schema import SHEETS
 from tests.helpers import base_case, setcell, write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = ["Summary", "Actions", "Capacity", "Coverage", "Costs", "Sites", "Risk", "Solver"]
+TABLES = ["Summary", "Actions", "Capacity", "Coverage", "Costs", "CashFlow", "Sites", "Risk", "Marginal", "Limits",
+          "Solver"]
 
 
 def planner(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

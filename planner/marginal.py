@@ -1,0 +1,125 @@
+"""Marginal costs of demand and the value of each limit (issue: Marginal table).
+
+Two LPs are made from the solved MIP (:func:`planner.solve.continuous_lp`):
+
+* plan (short run): every integer decision fixed at the plan, so one more du
+  comes from spare capacity (0), from moving capacity off another workload, or
+  from unmet demand (its penalty);
+* long run: the LP relaxation, as if capacity could be bought in fractions of
+  a block, so one more du costs the cheapest source's price.
+
+One more du of demand of w in q (scenario σ) raises three kinds of row
+bound: ``coverage[w, q, σ]`` by ``1 + reserve_margin(w)``, ``asic_share[w, q, σ]``
+by ``asic_share_max(w)`` times that, and every ``provider_share[p, q, σ]`` by
+``max_share(p)`` times that. Both views are reported two ways: from the duals,
+``sum over those rows of dual x raise`` (one-sided where the LP is degenerate),
+and as the cost of one more du found by re-solving with the bounds raised
+(warm-started simplex): the right-hand derivative, unambiguous. Values are undiscounted
+($ in that quarter: divided by d(q)) and, with scenarios, divided by the
+scenario's probability.
+
+For each row of the limit families (budget, power, supply, ASIC share,
+provider share, max phases) the table of limits gives its slack in the plan
+and what one more unit of the limit is worth (minus its dual) in both LPs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from planner.economics import discount
+from planner.inputs import Inputs
+from planner.solve import Compiled, Solution, continuous_lp, lp_solver
+
+LIMIT_FAMILIES = ("budget", "power", "supply", "asic_share", "provider_share", "max_phases")
+_UNITS = {"budget": "$ per $ of capex_max", "power": "$ per kW", "supply": "$ per accelerator",
+          "asic_share": "$ per du", "provider_share": "$ per du", "max_phases": "$ per phase"}
+
+
+def _index(con) -> tuple:
+    i = con.index()
+    return i if isinstance(i, tuple) else (i,)
+
+
+def _one_more(h, lp, raises: list[tuple[int, float]], base: float) -> float:
+    """Objective change when each row k's active bound moves by ``step`` (then restored)."""
+    for k, step in raises:
+        lo, up = lp.row_lower_[k], lp.row_upper_[k]
+        h.changeRowBounds(k, lo + step if np.isfinite(lo) else lo, up + step if np.isfinite(up) else up)
+    h.run()
+    value = h.getInfo().objective_function_value - base if h.getModelStatus().name == "kOptimal" else np.nan
+    for k, _ in raises:
+        h.changeRowBounds(k, lp.row_lower_[k], lp.row_upper_[k])
+    return value
+
+
+def _scale(inp: Inputs, q: int, scenario: str | None) -> float:
+    """Divide an objective change by d(q) and the scenario's probability."""
+    p = inp.scenarios[scenario].probability if scenario in inp.scenarios else 1.0
+    return 1.0 / (discount(q, inp.settings.discount_rate) * p)
+
+
+def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution) -> dict[str, pd.DataFrame]:
+    """``Marginal`` (per quarter and workload) and ``Limits`` (per limit row) tables."""
+    views = {"plan": continuous_lp(compiled, solution), "long_run": continuous_lp(compiled, None)}
+    solvers = {k: lp_solver(lp) for k, lp in views.items()}
+    duals = {k: (np.array(h.getSolution().row_dual) if h else None) for k, h in solvers.items()}
+    base = {k: (h.getInfo().objective_function_value if h else np.nan) for k, h in solvers.items()}
+    lp = compiled.lp
+    activity = magnitude = None
+    if solution.col_value is not None:
+        A = compiled.lp.a_matrix_
+        start, index, value = np.array(A.start_), np.array(A.index_), np.array(A.value_)
+        cols = np.repeat(np.arange(lp.num_col_), np.diff(start))
+        terms = value * solution.col_value[cols]
+        activity = np.bincount(index, weights=terms, minlength=lp.num_row_)
+        magnitude = np.bincount(index, weights=np.abs(terms), minlength=lp.num_row_)
+    marginal, limits = [], []
+    demand_rows: dict[tuple, list[tuple[int, float]]] = {}
+    share_rows: dict[tuple, list[tuple[int, float]]] = {}
+    for k, (con, _sense) in enumerate(compiled.rows):
+        family, index = con.parent_component().name, _index(con)
+        if family == "coverage":
+            w = index[0]
+            demand_rows[index] = [(k, 1.0 + inp.workloads[w].reserve_margin)]
+        elif family == "asic_share":
+            w = index[0]
+            share_rows.setdefault(index, []).append((k, inp.workloads[w].asic_share_max))
+        elif family == "provider_share":
+            pr, q, sc = index
+            share_rows.setdefault(("*", q, sc), []).append((k, inp.providers[pr].max_share))
+    for (w, q, sc), rows in demand_rows.items():
+        step = rows[0][1]
+        raises = rows + [(k, c * step) for k, c in share_rows.get((w, q, sc), []) + share_rows.get(("*", q, sc), [])]
+        f = _scale(inp, q, sc)
+        rec = {"scenario": sc, "quarter": inp.quarter_label(q), "workload": w}
+        for view in views:
+            d, h = duals[view], solvers[view]
+            rec[f"dual_{view}_usd_per_du"] = sum(d[k] * r for k, r in raises) * f if d is not None else np.nan
+            rec[f"one_more_du_{view}_usd"] = _one_more(h, lp, raises, base[view]) * f if h else np.nan
+        marginal.append(rec)
+    for k, (con, _sense) in enumerate(compiled.rows):
+        family, index = con.parent_component().name, _index(con)
+        if family in LIMIT_FAMILIES:
+            q = next((i for i in index if isinstance(i, int)), None) if family != "budget" else None
+            f = _scale(inp, q, index[-1] if isinstance(index[-1], str) else None) if q is not None else 1.0
+            shown = index if inp.has_scenario_sheet or not isinstance(index[-1], str) or family == "max_phases" \
+                or index[-1] not in inp.scenarios else index[:-1]
+            at = " ".join(inp.quarter_label(i) if isinstance(i, int) and family != "budget" else str(i)
+                          for i in shown)
+            slack = (lp.row_upper_[k] - activity[k]) if activity is not None else np.nan
+            in_use = magnitude is not None and magnitude[k] > 1e-9  # 0 <= 0 of an idle limit is not binding
+            rec = {"limit": family, "at": at, "slack": slack,
+                   "binding": bool(in_use and abs(slack) <= 1e-7 * max(1.0, abs(lp.row_upper_[k]), magnitude[k])),
+                   "unit": _UNITS[family]}
+            for view in views:
+                d = duals[view]
+                rec[f"value_of_one_more_{view}"] = -d[k] * f if d is not None else np.nan
+            limits.append(rec)
+    m = pd.DataFrame(marginal)
+    if not inp.has_scenario_sheet and not m.empty:
+        m = m.drop(columns="scenario")
+    lim = pd.DataFrame(limits, columns=["limit", "at", "slack", "binding", "unit", "value_of_one_more_plan",
+                                        "value_of_one_more_long_run"])
+    return {"Marginal": m.round(6), "Limits": lim}
