@@ -1,10 +1,11 @@
-"""Write the report: ``plan.xlsx`` (one sheet per table) and ``csv/<table>.csv``.
+"""Write the report: ``plan.xlsx`` (one sheet per table, plus charts), ``csv/<table>.csv``
+and ``charts/*.png``.
 
 Files are written atomically: each goes to a temporary name in its target
 folder and is renamed into place, so an interrupted run leaves the previous
-report intact. Text that Excel would read as a formula (starting with
-``= + - @`` or a tab) is stored as a plain string in the workbook and
-prefixed with ``'`` in the CSVs.
+report intact; temporary files of a killed run are removed by the next one.
+Text that Excel would read as a formula (starting with ``= + - @`` or a tab)
+is stored as a plain string in the workbook and prefixed with ``'`` in the CSVs.
 """
 
 from __future__ import annotations
@@ -16,10 +17,17 @@ from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from planner.charts import add_excel_charts, chart_blocks, write_pngs
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MILLIONS = '"$"#,##0.0,,"M"'
+DOLLARS = '"$"#,##0'
+COUNT = "#,##0"
+PERCENT = "0.0%"
+_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 
 
 def _safe_csv(df: pd.DataFrame) -> pd.DataFrame:
@@ -30,15 +38,32 @@ def _safe_csv(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _number_format(column: str) -> str | None:
-    if column.endswith("_usd") or column in ("total_cost", "best_bound"):
-        return '"$"#,##0'
-    if column in ("share", "cap_share", "utilisation", "discount_factor"):
-        return "0.0%" if column != "discount_factor" else "0.0000"
-    if column.startswith(("du", "accelerators")) or column.endswith("_du"):
-        return "#,##0"
+def number_format(table: str, column: str) -> str | None:
+    """Excel number format of a column: $M for money totals, $ for prices, counts, percentages."""
+    if column in ("share", "cap_share", "utilisation"):
+        return PERCENT
+    if column == "discount_factor":
+        return "0.0000"
+    if column.endswith("_usd") or "_usd_" in column:
+        return DOLLARS if table == "Marginal" else MILLIONS
+    if column.startswith("value_of_one_more"):
+        return "#,##0.00"
+    if column.startswith(("du", "accelerators")) or column.endswith("_du") or column in ("quantity", "slack"):
+        return COUNT
     if column.startswith("mw"):
         return "#,##0.0"
+    return None
+
+
+def summary_format(metric: str) -> str | None:
+    """Excel number format of a Summary value, by metric."""
+    if metric in ("mip_gap",):
+        return "0.0000%"
+    if metric.startswith("peak_accelerators") or metric.endswith("_du"):
+        return COUNT
+    money = ("total_cost", "best_bound", "expected_cost", "cvar_cost", "worst_cost", "vss", "evpi")
+    if metric in money or metric.endswith("_usd") or metric.startswith("pv_"):
+        return MILLIONS
     return None
 
 
@@ -53,59 +78,78 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
             if isinstance(cell.value, str) and cell.data_type == "f":
                 cell.data_type = "s"  # never a formula from user text
     ws.freeze_panes = "A2"
-    for i, col in enumerate(df.columns, start=1):
-        letter = get_column_letter(i)
-        width = max([len(str(col))] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v))
-                                       for v in df[col].head(200)])
-        ws.column_dimensions[letter].width = min(60, max(10, width + 2))
-        fmt = _number_format(col)
-        if fmt:
-            for cell in ws[letter][1:]:
-                if isinstance(cell.value, (int, float)):
-                    cell.number_format = fmt
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, col in enumerate(df.columns, start=1):
+        letter = get_column_letter(i)
+        sample = df[col].head(200)
+        width = max([len(str(col)) * 0.8] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in sample])
+        ws.column_dimensions[letter].width = min(70, max(11, width + 3))
+        fmt = number_format(name, str(col))
+        if fmt:
+            for cell in ws[letter][1:]:
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    cell.number_format = fmt
+    if name == "Summary":
+        for metric_cell, value_cell in zip(ws["A"][1:], ws["B"][1:]):
+            fmt = summary_format(str(metric_cell.value))
+            if fmt and isinstance(value_cell.value, (int, float)):
+                value_cell.number_format = fmt
 
 
 def remove_leftovers(out_dir: Path) -> None:
     """Delete temporary files a killed earlier run left in ``out_dir`` (only the writer's own names)."""
-    for leftover in list(out_dir.glob(".plan-*.xlsx.tmp")) + list(out_dir.glob(".csv-*")):
+    for leftover in list(out_dir.glob(".plan-*.xlsx.tmp")) + list(out_dir.glob(".csv-*")) + \
+            list(out_dir.glob(".charts-*")):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
 
 
-def write_report(tables: dict[str, pd.DataFrame], out_dir: Path) -> list[Path]:
-    """Write ``plan.xlsx`` and one CSV per table into ``out_dir``; returns the files written."""
+def _swap_folder(new: Path, target: Path) -> None:
+    """Put folder ``new`` in place of ``target`` (removing the old one after the rename)."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.replace(target, old / target.name)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True) -> list[Path]:
+    """Write ``plan.xlsx``, one CSV per table and the chart PNGs into ``out_dir``; returns the files."""
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in tables.items():
         _write_sheet(wb, name, df)
+    blocks = chart_blocks(tables) if charts else []
+    if blocks:
+        add_excel_charts(wb, blocks)
     fd, tmp_name = tempfile.mkstemp(prefix=".plan-", suffix=".xlsx.tmp", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp_name)
+    staged = [Path(tempfile.mkdtemp(prefix=".csv-", dir=out_dir))]
+    written = [out_dir / "plan.xlsx"]
     try:
         wb.save(tmp)
-        csv_tmp = Path(tempfile.mkdtemp(prefix=".csv-", dir=out_dir))
-        try:
-            for name, df in tables.items():
-                _safe_csv(df).to_csv(csv_tmp / f"{name.lower()}.csv", index=False)
-            csv_dir = out_dir / "csv"
-            old = None
-            if csv_dir.exists():
-                old = Path(tempfile.mkdtemp(prefix=".csv-old-", dir=out_dir))
-                os.replace(csv_dir, old / "csv")
-            os.replace(csv_tmp, csv_dir)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-        finally:
-            if csv_tmp.exists():
-                shutil.rmtree(csv_tmp, ignore_errors=True)
+        for name, df in tables.items():
+            _safe_csv(df).to_csv(staged[0] / f"{name.lower()}.csv", index=False)
+        if blocks:
+            staged.append(Path(tempfile.mkdtemp(prefix=".charts-", dir=out_dir)))
+            written += [out_dir / "charts" / p.name for p in write_pngs(blocks, staged[1])]
+        _swap_folder(staged[0], out_dir / "csv")
+        if blocks:
+            _swap_folder(staged[1], out_dir / "charts")
         os.replace(tmp, out_dir / "plan.xlsx")
     finally:
-        if tmp.exists():
-            tmp.unlink()
-    return [out_dir / "plan.xlsx"] + [out_dir / "csv" / f"{name.lower()}.csv" for name in tables]
+        tmp.unlink(missing_ok=True)
+        for folder in staged:
+            if folder.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+    return written + [out_dir / "csv" / f"{name.lower()}.csv" for name in tables]

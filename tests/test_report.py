@@ -105,3 +105,52 @@ def test_cost_by_source_adds_up():
     assert by_source == pytest.approx(summary["total_cost"], rel=1e-9)
     assert isinstance(result.tables["Marginal"], pd.DataFrame) and len(result.tables["Marginal"]) == \
         result.inputs.n * len(result.inputs.workloads)
+
+
+def test_charts_exist_and_point_at_the_right_ranges(tmp_path):
+    """Native charts in plan.xlsx: one per workload, costs, sites; every series range on ChartData holds
+    the numbers of the report table it claims (checked against Coverage, Costs and Sites); PNGs too."""
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from planner.report import write_report
+
+    result = plan(ROOT / "inputs" / "example.xlsx")
+    write_report(result.tables, tmp_path)
+    with zipfile.ZipFile(tmp_path / "plan.xlsx") as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = [z.read(n).decode() for n in charts]
+    workloads = list(result.inputs.workloads)
+    assert len(charts) == len(workloads) + 2
+    data = openpyxl.load_workbook(tmp_path / "plan.xlsx")["ChartData"]
+
+    def cells(ref: str) -> list:
+        m = re.fullmatch(r"'?ChartData'?!(\$?[A-Z]+\$?\d+(?::\$[A-Z]+\$\d+)?)", ref)
+        assert m, ref
+        block = data[m[1].replace("$", "")]
+        return [row[0].value for row in block] if isinstance(block, tuple) else [block.value]
+
+    series: dict[str, list[list]] = {}
+    for chart in xml:
+        for ser in re.findall(r"<(?:c:)?ser>(.*?)</(?:c:)?ser>", chart, flags=re.S):
+            title, categories, values = (re.search(rf"<(?:c:)?{tag}>.*?<(?:c:)?f>([^<]+)</", ser, flags=re.S)[1]
+                                         for tag in ("tx", "cat", "val"))
+            assert cells(categories)[0] == result.inputs.quarter_label(0)
+            series.setdefault(cells(title)[0], []).append(cells(values))
+    cov = result.tables["Coverage"]
+    n = result.inputs.n
+    for w in workloads:
+        g = cov[cov.workload == w]
+        assert any(g.required_du.tolist() == pytest.approx(v) for v in series["required"])
+        assert any(g.owned_gpu_du.tolist() == pytest.approx(v) for v in series["owned GPUs"])
+    costs = result.tables["Costs"]
+    assert (costs.lease_usd / 1e6).tolist() == pytest.approx(series["leases"][0])
+    sites = result.tables["Sites"]
+    for s in result.inputs.sites:
+        assert sites[sites.site == s].mw_online.tolist() == pytest.approx(series[f"{s} MW online"][0])
+    assert all(len(v) == n for vs in series.values() for v in vs)
+    pngs = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert pngs == sorted([f"coverage_{w}.png" for w in workloads] + ["costs.png", "sites.png"])
+    assert all((tmp_path / "charts" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)

@@ -1,0 +1,171 @@
+"""Charts of the plan: native Excel charts in ``plan.xlsx`` and the same as PNG files.
+
+* ``coverage_<workload>``: du served by owned GPUs, leased GPUs and ASICs (stacked) and
+  unmet du, against required capacity (line), by quarter;
+* ``costs``: cost by category per quarter (stacked, undiscounted $);
+* ``sites``: IT MW online and MW used, per site, by quarter.
+
+The series come from a ``ChartData`` sheet: one block per chart, quarters down the
+first column. With scenarios, the charts show the most probable scenario.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from openpyxl.chart import AreaChart, BarChart, LineChart, Reference  # noqa: E402
+from openpyxl.chart.data_source import AxDataSource, StrRef  # noqa: E402
+from openpyxl.utils import get_column_letter  # noqa: E402
+
+COVERAGE_SERIES = {"owned_gpu_du": "owned GPUs", "leased_gpu_du": "leased GPUs", "asic_du": "ASICs",
+                   "unmet_du": "unmet"}
+COST_SERIES = {"lease_usd": "leases", "gpu_annuity_usd": "GPU capital", "asic_annuity_usd": "ASIC capital",
+               "phase_annuity_usd": "site capital", "opex_usd": "site opex", "energy_usd": "energy",
+               "nre_usd": "ASIC NRE", "unmet_penalty_usd": "unmet penalty"}
+
+
+@dataclass
+class ChartBlock:
+    """One chart's data: ``frame`` has the quarter first; ``stacked`` columns are stacked, ``lines`` drawn."""
+
+    name: str
+    title: str
+    y_title: str
+    frame: pd.DataFrame
+    stacked: list[str]
+    lines: list[str]
+
+
+def _pick_scenario(df: pd.DataFrame, scenarios: pd.DataFrame | None) -> pd.DataFrame:
+    if "scenario" not in df.columns:
+        return df
+    best = scenarios.sort_values("probability", ascending=False).scenario.iloc[0] if scenarios is not None \
+        else df.scenario.iloc[0]
+    return df[df.scenario == best]
+
+
+def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
+    """The data of every chart, from the report tables."""
+    scen = tables.get("Scenarios")
+    cov = _pick_scenario(tables["Coverage"], scen)
+    blocks = []
+    for w, g in cov.groupby("workload", sort=False):
+        frame = g[["quarter", *COVERAGE_SERIES, "required_du"]].rename(
+            columns={**COVERAGE_SERIES, "required_du": "required"})
+        blocks.append(ChartBlock(f"coverage_{w}", f"{w}: capacity by source vs required (du)", "du",
+                                 frame.reset_index(drop=True), list(COVERAGE_SERIES.values()), ["required"]))
+    costs = _pick_scenario(tables["Costs"], scen)
+    frame = costs[["quarter", *COST_SERIES]].rename(columns=COST_SERIES).copy()
+    frame[list(COST_SERIES.values())] = frame[list(COST_SERIES.values())] / 1e6
+    blocks.append(ChartBlock("costs", "Cost by category per quarter ($M, undiscounted)", "$M",
+                             frame.reset_index(drop=True), list(COST_SERIES.values()), []))
+    sites = _pick_scenario(tables["Sites"], scen)
+    wide = sites.pivot_table(index="quarter", columns="site", values=["mw_online", "mw_used"], sort=False)
+    frame = pd.DataFrame({"quarter": wide.index})
+    lines = []
+    for site in sites.site.unique():
+        frame[f"{site} MW online"] = wide[("mw_online", site)].to_numpy()
+        frame[f"{site} MW used"] = wide[("mw_used", site)].to_numpy()
+        lines += [f"{site} MW online", f"{site} MW used"]
+    blocks.append(ChartBlock("sites", "IT MW online vs used by site", "MW", frame, [], lines))
+    return blocks
+
+
+def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
+    """Write ``block`` into ``data`` from column ``col`` and return its chart; ``refs`` gets each
+    series title -> the range it points at."""
+    frame = block.frame
+    data.cell(row=1, column=col, value=block.name)
+    for j, name in enumerate(frame.columns):
+        data.cell(row=2, column=col + j, value=name)
+        for r, v in enumerate(frame[name].tolist(), start=3):
+            data.cell(row=r, column=col + j, value=v)
+    last = 2 + len(frame)
+    letter = get_column_letter(col)
+    cats = f"${letter}$3:${letter}${last}"
+
+    def series(names: list[str], chart) -> None:
+        for name in names:
+            c = col + list(frame.columns).index(name)
+            refs[name] = f"ChartData!${get_column_letter(c)}$3:${get_column_letter(c)}${last}"
+            chart.add_data(Reference(data, min_col=c, min_row=2, max_row=last), titles_from_data=True)
+        for s in chart.series:  # quarter labels are text: a string reference, not a number one
+            s.cat = AxDataSource(strRef=StrRef(f=f"'ChartData'!{cats}"))
+            if isinstance(chart, LineChart):
+                s.smooth = False
+
+    if block.stacked:
+        chart = AreaChart() if block.name.startswith("coverage") else BarChart()
+        chart.grouping = "stacked"
+        if isinstance(chart, BarChart):
+            chart.overlap = 100
+        series(block.stacked, chart)
+        if block.lines:
+            line = LineChart()
+            series(block.lines, line)
+            chart += line
+    else:
+        chart = LineChart()
+        series(block.lines, chart)
+    chart.title = block.title
+    chart.y_axis.title = block.y_title
+    chart.x_axis.title = "quarter"
+    chart.height, chart.width = 9, 18
+    return chart
+
+
+def add_excel_charts(wb, blocks: list[ChartBlock]) -> dict[str, dict[str, str]]:
+    """Write the ``ChartData`` sheet and a ``Charts`` sheet of native charts.
+
+    Returns, per chart, each series title and the ChartData range it points at.
+    """
+    data = wb.create_sheet("ChartData")
+    sheet = wb.create_sheet("Charts", index=1)
+    refs: dict[str, dict[str, str]] = {}
+    col = 1
+    for i, block in enumerate(blocks):
+        refs[block.name] = {}
+        chart = _excel_chart(data, block, col, refs[block.name])
+        sheet.add_chart(chart, f"{'A' if i % 2 == 0 else 'L'}{1 + 19 * (i // 2)}")
+        col += len(block.frame.columns) + 1
+    return refs
+
+
+def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
+    """The same charts as PNG files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for block in blocks:
+        frame = block.frame
+        fig, ax = plt.subplots(figsize=(10, 4.8))
+        x = list(range(len(frame)))
+        if block.stacked:
+            values = [frame[c].to_numpy(dtype=float) for c in block.stacked]
+            if block.name.startswith("coverage"):
+                ax.stackplot(x, values, labels=block.stacked, alpha=0.85)
+            else:
+                bottom = None
+                for c, v in zip(block.stacked, values):
+                    ax.bar(x, v, bottom=bottom, label=c)
+                    bottom = v if bottom is None else bottom + v
+        for c in block.lines:
+            ax.plot(x, frame[c].to_numpy(dtype=float), label=c, linewidth=2,
+                    linestyle="--" if c.endswith("used") else "-", color="black" if c == "required" else None)
+        ax.set_xticks(x)
+        ax.set_xticklabels(frame["quarter"], rotation=60, fontsize=8)
+        ax.set_title(block.title)
+        ax.set_ylabel(block.y_title)
+        ax.legend(fontsize=8, loc="upper left")
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        path = folder / f"{block.name}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
