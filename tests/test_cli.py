@@ -141,3 +141,27 @@ def test_template_lists_every_sheet_and_column(tmp_path):
     # the empty template is rejected with located messages, not a traceback
     proc = planner("validate", str(out))
     assert proc.returncode == 2 and "start_quarter" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_template_has_data_validation(tmp_path):
+    out = tmp_path / "template.xlsx"
+    assert planner("template", str(out)).returncode == 0
+    wb = openpyxl.load_workbook(out)
+
+    def rule(sheet: str, column: str):
+        headers = [c.value for c in wb[sheet][1]]
+        letter = openpyxl.utils.get_column_letter(headers.index(column) + 1)
+        for dv in wb[sheet].data_validations.dataValidation:
+            if any(str(r).startswith(f"{letter}2:") for r in dv.sqref.ranges):
+                return dv
+        raise AssertionError(f"no validation on {sheet}.{column}")
+
+    assert rule("LeaseOffers", "provider").formula1 == "=Providers!$A$2:$A$1000"
+    assert rule("LeaseOffers", "hardware").formula1 == "=Hardware!$A$2:$A$1000"
+    assert rule("Hardware", "program").formula1 == "=AsicPrograms!$A$2:$A$1000"
+    assert rule("Hardware", "kind").formula1 == '"gpu,asic"'
+    frac = rule("Workloads", "asic_share_max")
+    assert (frac.type, frac.formula1, frac.formula2) == ("decimal", "0", "1")
+    assert rule("Sites", "pue").formula1 == "1"
+    assert rule("Hardware", "life").type == "whole"
+    assert "quarters" in rule("Hardware", "lead_time").prompt
