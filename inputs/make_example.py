@@ -1,7 +1,7 @@
-"""Write ``inputs/example.xlsx``: a first example that uses every sheet.
+"""Write ``inputs/example.xlsx``: a Meta-like planning case, 2026Q3 to 2032Q4.
 
 Run ``make example`` (or ``python inputs/make_example.py``) to regenerate it.
-Figures are rounded, illustrative assumptions (see inputs/README.md).
+Every number's source or reasoning is in ``inputs/README.md``.
 """
 
 from __future__ import annotations
@@ -10,72 +10,102 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-QUARTERS = [f"{y}Q{q}" for y in range(2026, 2029) for q in range(1, 5)][2:]  # 2026Q3 .. 2028Q4
+QUARTERS = [f"{y}Q{q}" for y in range(2026, 2033) for q in range(1, 5)][2:]  # 2026Q3 .. 2032Q4
+
+# du = one H100 for one quarter. Starting demand and quarterly growth per workload.
+START_DU = {"training": 600_000, "inference": 350_000, "ranking": 300_000}
+GROWTH = {"training": 1.085, "inference": 1.11, "ranking": 1.04}
 
 SHEETS: dict[str, list[list[object]]] = {
     "Settings": [
         ["setting", "value"],
-        ["start_quarter", "2026Q3"], ["end_quarter", "2028Q4"], ["discount_rate", 0.08],
-        ["hours_per_quarter", 2190], ["mip_gap", 0.001], ["time_limit_s", 120],
+        ["start_quarter", "2026Q3"], ["end_quarter", "2032Q4"], ["discount_rate", 0.08],
+        ["hours_per_quarter", 2190], ["mip_gap", 0.005], ["time_limit_s", 50],
     ],
     "Workloads": [
         ["workload", "reserve_margin", "unmet_penalty", "asic_share_max"],
-        ["training", 0.10, 60000, 0.0],
-        ["inference", 0.15, 40000, 0.6],
-        ["ranking", 0.05, 30000, 1.0],
+        ["training", 0.05, 40000, 0.10],
+        ["inference", 0.15, 60000, 0.50],
+        ["ranking", 0.10, 80000, 0.90],
     ],
-    "Demand": [["quarter", "training", "inference", "ranking"]] + [
-        [q, round(12000 * 1.12 ** i), round(8000 * 1.09 ** i), round(6000 * 1.05 ** i)]
-        for i, q in enumerate(QUARTERS)
+    "Demand": [["quarter", *START_DU]] + [
+        [q, *[round(START_DU[w] * GROWTH[w] ** i, -2) for w in START_DU]] for i, q in enumerate(QUARTERS)
     ],
     "Hardware": [
         ["hardware", "kind", "power_kw", "unit_capex", "life", "lead_time", "available_from", "order_block",
          "max_order_per_quarter", "program"],
-        ["H100", "gpu", 1.3, 30000, 20, 1, "2026Q3", 512, 4096, None],
-        ["GB300", "gpu", 2.0, 55000, 20, 2, "2026Q4", 576, 6912, None],
-        ["VR200", "gpu", 2.6, 75000, 20, 3, "2027Q2", 576, None, None],
-        ["MTIA400", "asic", 0.9, 9000, 16, 2, "2027Q1", 1024, 16384, "MTIA"],
+        ["H100", "gpu", 1.3, 30000, 20, 1, "2026Q3", 1024, 0, None],
+        ["B200", "gpu", 1.9, 45000, 20, 2, "2026Q3", 1152, 40000, None],
+        ["GB300", "gpu", 2.2, 60000, 20, 2, "2026Q3", 1152, 80000, None],
+        ["VR200", "gpu", 2.8, 80000, 20, 3, "2027Q1", 1152, 100000, None],
+        ["VR300", "gpu", 4.0, 110000, 20, 3, "2028Q3", 1152, 150000, None],
+        ["TPU7", "asic", 1.5, 40000, 20, 2, "2026Q3", 4096, 0, None],
+        ["MTIA300", "asic", 0.6, 8000, 16, 1, "2026Q3", 4096, 60000, "MTIA300"],
+        ["MTIA400", "asic", 0.9, 12000, 16, 2, "2027Q1", 4096, 100000, "MTIA400"],
+        ["MTIA450", "asic", 1.1, 15000, 16, 2, "2028Q1", 4096, 150000, "MTIA450"],
+        ["MTIA500", "asic", 1.4, 20000, 16, 2, "2029Q3", 4096, 200000, "MTIA500"],
     ],
     "Throughput": [
         ["hardware", "training", "inference", "ranking"],
         ["H100", 1.0, 1.0, 1.0],
-        ["GB300", 2.5, 3.0, 2.0],
+        ["B200", 2.5, 3.0, 2.0],
+        ["GB300", 3.2, 4.0, 2.4],
         ["VR200", 5.0, 7.0, 4.0],
-        ["MTIA400", 0.0, 1.6, 2.2],
+        ["VR300", 9.0, 13.0, 7.0],
+        ["TPU7", 4.0, 5.0, 2.0],
+        ["MTIA300", 0.0, 0.6, 1.2],
+        ["MTIA400", 0.0, 2.0, 2.5],
+        ["MTIA450", 0.3, 3.2, 3.5],
+        ["MTIA500", 0.8, 5.0, 5.0],
     ],
     "Sites": [
         ["site", "existing_mw", "phase_mw", "max_phases", "capex_per_phase", "facility_life", "lead_time",
          "earliest_start", "opex_per_mw_quarter", "pue", "power_price"],
-        ["Prineville", 12, 30, 2, 330e6, 60, 5, "2026Q3", 50000, 1.15, 60],
-        ["NewAlbany", 0, 20, 3, 220e6, 60, 4, "2026Q3", 45000, 1.20, 55],
+        ["LegacyFleet", 1000, 0, 0, 0, 60, 0, "2026Q3", 45000, 1.10, 70],
+        ["Prometheus-OH", 400, 150, 4, 1.8e9, 60, 6, "2026Q3", 50000, 1.15, 75],
+        ["Hyperion-LA", 0, 250, 8, 3.0e9, 60, 8, "2026Q3", 45000, 1.15, 62],
+        ["ElPaso-TX", 0, 200, 5, 2.4e9, 60, 8, "2027Q1", 45000, 1.20, 58],
     ],
     "Providers": [
         ["provider", "max_share"],
-        ["GPUCloud", 0.45],
-        ["Hyperscaler", 0.35],
+        ["GPUCloud", 0.35],
+        ["Hyperscaler", 0.30],
+        ["TPUCloud", 0.15],
+        ["NeoCloud", 0.10],
     ],
     "LeaseOffers": [
         ["offer", "provider", "hardware", "block_units", "price_per_unit_quarter", "term", "lead_time",
          "first_sign", "last_sign", "max_blocks_per_quarter"],
-        ["gpucloud-vr-8q", "GPUCloud", "VR200", 576, 14500, 8, 1, "2027Q1", "2028Q4", 8],
-        ["gpucloud-h100-4q", "GPUCloud", "H100", 512, 5200, 4, 0, "2026Q3", "2028Q2", 6],
-        ["hyperscaler-gb300-12q", "Hyperscaler", "GB300", 576, 9800, 12, 1, "2026Q3", "2028Q1", 6],
+        ["gpucloud-vr200-16q", "GPUCloud", "VR200", 4608, 14500, 16, 2, "2026Q3", "2030Q4", 8],
+        ["gpucloud-gb300-8q", "GPUCloud", "GB300", 2304, 11500, 8, 1, "2026Q3", "2028Q4", 10],
+        ["hyperscaler-gb300-12q", "Hyperscaler", "GB300", 2304, 11000, 12, 1, "2026Q3", "2029Q4", 10],
+        ["hyperscaler-b200-4q", "Hyperscaler", "B200", 2304, 9500, 4, 0, "2026Q3", "2028Q4", 10],
+        ["tpucloud-tpu7-12q", "TPUCloud", "TPU7", 4096, 9500, 12, 2, "2027Q1", "2030Q4", 8],
+        ["neocloud-vr200-8q", "NeoCloud", "VR200", 1152, 15500, 8, 1, "2027Q1", "2031Q4", 10],
     ],
     "AsicPrograms": [
         ["program", "nre_cost", "slip_quarters", "delivery_confidence"],
-        ["MTIA", 300e6, 1, 0.85],
+        ["MTIA300", 50e6, 0, 1.0],
+        ["MTIA400", 500e6, 1, 0.9],
+        ["MTIA450", 700e6, 2, 0.8],
+        ["MTIA500", 1.0e9, 2, 0.7],
     ],
     "ExistingFleet": [
         ["hardware", "site", "units", "last_quarter"],
-        ["H100", "Prineville", 6000, "2027Q4"],
+        ["H100", "LegacyFleet", 350000, "2028Q4"],
+        ["B200", "LegacyFleet", 200000, "2030Q2"],
+        ["GB300", "Prometheus-OH", 150000, "2031Q2"],
     ],
     "ExistingLeases": [
         ["provider", "hardware", "units", "price_per_unit_quarter", "first_quarter", "last_quarter"],
-        ["GPUCloud", "H100", 4096, 4800, "2025Q2", "2028Q1"],
+        ["GPUCloud", "GB300", 65000, 9000, "2025Q4", "2031Q4"],
+        ["GPUCloud", "VR200", 57000, 14000, "2026Q4", "2032Q4"],
+        ["NeoCloud", "B200", 15000, 10000, "2025Q4", "2030Q3"],
+        ["Hyperscaler", "B200", 30000, 9000, "2025Q4", "2031Q3"],
     ],
     "Budget": [
         ["year", "capex_max"],
-        [2026, 900e6], [2027, 1500e6], [2028, 1500e6],
+        [2026, 45e9], [2027, 90e9], [2028, 100e9], [2029, 110e9], [2030, 120e9], [2031, 120e9], [2032, 120e9],
     ],
 }
 

@@ -103,11 +103,35 @@ def _new_highs(options: dict[str, object]) -> highspy.Highs:
     return h
 
 
+def objective_scale(lp: highspy.HighsLp) -> int:
+    """Power of two e such that costs / 2**e are at most about 2**10.
+
+    Money in dollars gives costs near 1e9, which HiGHS flags as badly scaled.
+    Dividing the objective by a power of two is exact in floating point, so the
+    plan's cost is recovered to the last bit by multiplying back.
+    """
+    costs = np.abs(np.asarray(lp.col_cost_, dtype=float))
+    if not costs.size or costs.max() <= 2.0**10:
+        return 0
+    return int(math.ceil(math.log2(costs.max()))) - 10
+
+
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s))
     h = _new_highs(options)
-    h.passModel(compiled.lp)
+    lp = compiled.lp
+    e = objective_scale(lp)
+    if e:
+        scaled = highspy.HighsLp()
+        scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
+        scaled.col_cost_, scaled.offset_ = np.ldexp(np.asarray(lp.col_cost_), -e), math.ldexp(lp.offset_, -e)
+        scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
+        scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
+        scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
+        h.passModel(scaled)
+    else:
+        h.passModel(lp)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
@@ -121,15 +145,14 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
             S.kIterationLimit: "iteration_limit"}.get(status, "error")
     if status == S.kModelEmpty:
         has_plan = True
-    lp = compiled.lp
     if has_plan:
         col_value = np.array(h.getSolution().col_value, dtype=float) if lp.num_col_ else np.zeros(0)
         col_value[compiled.integer] = np.round(col_value[compiled.integer])
-        objective = float(info.objective_function_value) if lp.num_col_ else lp.offset_
+        objective = math.ldexp(float(info.objective_function_value), e) if lp.num_col_ else lp.offset_
     else:
         col_value, objective = None, math.nan
     is_mip = bool(compiled.integer.any())
-    bound = float(info.mip_dual_bound) if is_mip else objective
+    bound = math.ldexp(float(info.mip_dual_bound), e) if is_mip else objective
     gap = float(info.mip_gap) if is_mip else 0.0
     if status == S.kOptimal and not math.isfinite(gap):
         gap = 0.0
@@ -137,7 +160,7 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
         status=name, has_plan=has_plan, objective=objective, best_bound=bound, gap=gap,
         seconds=seconds, nodes=int(info.mip_node_count) if is_mip else 0,
         columns=lp.num_col_, rows=lp.num_row_, integer_columns=int(compiled.integer.sum()),
-        nonzeros=len(lp.a_matrix_.value_), options=options, col_value=col_value)
+        nonzeros=len(lp.a_matrix_.value_), options=dict(options, objective_scale=f"2**-{e}"), col_value=col_value)
 
 
 def load_values(compiled: Compiled, solution: Solution) -> None:
