@@ -20,7 +20,7 @@ SHEETS: dict[str, list[list[object]]] = {
     "Settings": [
         ["setting", "value"],
         ["start_quarter", "2026Q3"], ["end_quarter", "2032Q4"], ["discount_rate", 0.08],
-        ["hours_per_quarter", 2190], ["mip_gap", 0.005], ["time_limit_s", 50],
+        ["hours_per_quarter", 2190], ["mip_gap", 0.01], ["time_limit_s", 45],
     ],
     "Workloads": [
         ["workload", "reserve_margin", "unmet_penalty", "asic_share_max"],

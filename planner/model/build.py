@@ -55,10 +55,15 @@ def _objective(p: Parts) -> None:
     m.total_cost = pyo.Objective(expr=expected + lam * (m.eta + tail / (1.0 - alpha)), sense=pyo.minimize)
 
 
-def build_model(inp: Inputs) -> tuple[pyo.ConcreteModel, Parts]:
-    """The Pyomo model of the plan and the shared parts it was built from."""
+def build_model(inp: Inputs, tight: bool = True) -> tuple[pyo.ConcreteModel, Parts]:
+    """The Pyomo model of the plan and the shared parts it was built from.
+
+    ``tight`` adds the bounds and links of :mod:`planner.model.bounds` (same optimum,
+    faster search); ``tight=False`` is the plain formulation of MODEL.md, kept as a
+    test oracle and a benchmark baseline.
+    """
     m = pyo.ConcreteModel(name="planner")
-    p = Parts(inp=inp, m=m)
+    p = Parts(inp=inp, m=m, tight=tight)
     add_leases(p)
     add_owned(p)
     add_sites(p)

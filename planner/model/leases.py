@@ -11,6 +11,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.economics import pv
+from planner.model.bounds import lease_blocks
 from planner.model.parts import Parts, variables
 from planner.timing import existing_lease_quarters, lease_active, sign_quarters
 
@@ -18,8 +19,9 @@ from planner.timing import existing_lease_quarters, lease_active, sign_quarters
 def add_leases(p: Parts) -> None:
     inp, m, r = p.inp, p.m, p.inp.settings.discount_rate
     keys = [(o.name, t) for o in inp.offers.values() for t in sign_quarters(inp, o)]
-    bounds = {(o.name, t): o.max_blocks_per_quarter for o in inp.offers.values()
-              for t in sign_quarters(inp, o) if o.max_blocks_per_quarter is not None}
+    caps = {o.name: lease_blocks(inp, o, p.tight) for o in inp.offers.values()}
+    bounds = {(o.name, t): caps[o.name] for o in inp.offers.values()
+              for t in sign_quarters(inp, o) if caps[o.name] is not None}
     lease = variables(m, "lease", keys, 2, pyo.NonNegativeIntegers, bounds)
     for o in inp.offers.values():
         p.contracts[o.name] = (o.provider, o.hardware)

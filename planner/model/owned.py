@@ -10,26 +10,12 @@ no capital charge, only its energy (a constant).
 
 from __future__ import annotations
 
-import math
-
 import pyomo.environ as pyo
 
 from planner.economics import crf, discount, energy_per_unit_quarter, pv
+from planner.model.bounds import order_blocks
 from planner.model.parts import Parts, variables
 from planner.timing import fleet_quarters, in_service, order_quarters
-
-#: Order cap of program hardware with a blank ``max_order_per_quarter`` (MODEL.md 4.5).
-PROGRAM_BIG_M = 1e7
-
-
-def max_blocks(h) -> int | None:
-    """Most order blocks of h in one quarter from its supply limit (None: no limit)."""
-    limit = h.max_order_per_quarter
-    if limit is None:
-        limit = PROGRAM_BIG_M if h.program else None
-    if limit is None:
-        return None
-    return math.floor(limit / h.order_block + 1e-9)
 
 
 def add_owned(p: Parts) -> None:
@@ -37,12 +23,12 @@ def add_owned(p: Parts) -> None:
     r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
     keys, bounds = [], {}
     for h in inp.hardware.values():
-        cap = max_blocks(h)
-        for s in inp.sites:
+        for s in inp.sites.values():
+            cap = order_blocks(inp, h, s, p.tight)
             for t in order_quarters(inp, h):
-                keys.append((h.name, s, t))
+                keys.append((h.name, s.name, t))
                 if cap is not None:
-                    bounds[h.name, s, t] = cap
+                    bounds[h.name, s.name, t] = cap
     order = variables(m, "order", keys, 3, pyo.NonNegativeIntegers, bounds)
     for (hn, sn, t) in order.index_set():
         h, s = inp.hardware[hn], inp.sites[sn]

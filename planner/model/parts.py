@@ -48,6 +48,7 @@ class Parts:
 
     inp: Inputs
     m: pyo.ConcreteModel
+    tight: bool = True
     contracts: dict[str, tuple[str, str]] = field(default_factory=dict)  # c -> (provider, hardware)
     active: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
     owned: dict[tuple[str, str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))

@@ -1,0 +1,173 @@
+"""Benchmark runner: one command, a table of where every second goes.
+
+    python -m benchmarks.run [--quick] [--time-limit S] [--only NAME ...] [--out FILE]
+
+For each instance and formulation (plain: MODEL.md as written; tight: the
+default, with the bounds of planner.model.bounds) it reports the time to read,
+validate, build the Pyomo model, hand it to HiGHS (standard-form compile and
+passModel), solve and write the report; the model size; the final gap; and
+the solve time at which the gap first reached 1 %, 0.1 % and the target.
+Instances are the shipped example, conformance case302 and seeded synthetic
+workbooks (planner.synthetic) of the sizes named in the solve-speed issue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import platform
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import highspy
+
+from planner.model import build_model
+from planner.reader import read_workbook
+from planner.report import write_report
+from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, objective_scale
+from planner.synthetic import Size, generate, write
+from planner.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    path: Path | None = None
+    size: Size | None = None
+    seed: int = 0
+    gap: float = 1e-3
+
+
+INSTANCES = [
+    Instance("example", ROOT / "inputs" / "example.xlsx", gap=5e-3),
+    Instance("case302", ROOT / "tests" / "data" / "conformance" / "case302.xlsx", gap=1e-5),
+    Instance("small-hard", size=Size(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1,
+                                     budget=True, demand_scale=1.0), seed=7, gap=1e-5),
+    Instance("q28", size=Size(quarters=28, workloads=3, hardware=4, sites=5, offers=10, programs=4, budget=True,
+                              demand_scale=5.0), seed=3, gap=1e-3),
+    Instance("scen5", size=Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,
+                                scenarios=5, risk_aversion=0.3), seed=5, gap=1e-3),
+    Instance("scen20", size=Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,
+                                 scenarios=20, risk_aversion=0.3), seed=5, gap=1e-3),
+]
+
+
+def solve_tracked(compiled: Compiled, gap: float, time_limit: float) -> dict[str, float]:
+    """Solve with HiGHS, recording when the gap first reached 1 %, 0.1 % and ``gap``."""
+    e = objective_scale(compiled.lp)
+    h = _new_highs(dict(FIXED_OPTIONS, output_flag=True, log_to_console=False, mip_rel_gap=gap,
+                        time_limit=time_limit))
+    lp = compiled.lp
+    scaled = highspy.HighsLp()
+    scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
+    scaled.col_cost_, scaled.offset_ = [math.ldexp(c, -e) for c in lp.col_cost_], math.ldexp(lp.offset_, -e)
+    scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
+    scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
+    scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
+    t_pass = time.perf_counter()
+    h.passModel(scaled)
+    pass_seconds = time.perf_counter() - t_pass
+    reached: dict[str, float] = {}
+
+    def log(event) -> None:
+        g, t = event.data_out.mip_gap, event.data_out.running_time
+        for key, level in (("t_1pct", 1e-2), ("t_0.1pct", 1e-3), ("t_target", gap)):
+            if key not in reached and g <= level:
+                reached[key] = t
+
+    h.cbMipLogging.subscribe(log)
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    info = h.getInfo()
+    final_gap = info.mip_gap if math.isfinite(info.mip_gap) else math.nan
+    for key, level in (("t_1pct", 1e-2), ("t_0.1pct", 1e-3), ("t_target", gap)):
+        if key not in reached and final_gap <= level:
+            reached[key] = seconds
+    return {"pass": pass_seconds, "solve": seconds, "gap": final_gap,
+            "objective": math.ldexp(info.objective_function_value, e), "nodes": info.mip_node_count, **reached}
+
+
+def run_one(inst: Instance, tight: bool, time_limit: float, workdir: Path) -> dict[str, object]:
+    path = inst.path or write(generate(inst.size, inst.seed), workdir / f"{inst.name}.xlsx")
+    row: dict[str, object] = {"instance": inst.name, "formulation": "tight" if tight else "plain"}
+    t = time.perf_counter()
+    problems: list = []
+    tables = read_workbook(path, problems)
+    row["read"] = time.perf_counter() - t
+    t = time.perf_counter()
+    inp = validate(tables, problems)
+    row["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    model, _ = build_model(inp, tight=tight)
+    row["build"] = time.perf_counter() - t
+    t = time.perf_counter()
+    compiled = compile_model(model)
+    row["compile"] = time.perf_counter() - t
+    row.update(cols=compiled.lp.num_col_, ints=int(compiled.integer.sum()), rows=compiled.lp.num_row_)
+    result = solve_tracked(compiled, inst.gap, time_limit)
+    row["handover"] = row["compile"] + result.pop("pass")
+    row.update(result, target=inst.gap)
+    if tight:  # the report is written for the default formulation only
+        from planner.pipeline import plan
+        t = time.perf_counter()
+        res = plan(path, mip_gap=inst.gap, time_limit_s=time_limit, value_of_risk=False)
+        write_report(res.tables, workdir / f"{inst.name}-report")
+        row["write"] = res.timings.get("write", math.nan) if "write" in res.timings else time.perf_counter() - t
+        row["write"] = _time_write(res.tables, workdir / f"{inst.name}-report2")
+    return row
+
+
+def _time_write(tables, folder: Path) -> float:
+    t = time.perf_counter()
+    write_report(tables, folder)
+    return time.perf_counter() - t
+
+
+def fmt(v: object) -> str:
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "-"
+        if abs(v) >= 1e6:
+            return f"{v:.6e}"
+        return f"{v:.3g}" if abs(v) < 1e-2 and v != 0 else f"{v:.2f}"
+    return "-" if v is None else str(v)
+
+
+COLUMNS = ["instance", "formulation", "cols", "ints", "rows", "read", "validate", "build", "handover", "solve",
+           "write", "gap", "target", "t_1pct", "t_0.1pct", "t_target", "nodes", "objective"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--time-limit", type=float, default=120.0)
+    ap.add_argument("--only", nargs="*", help="instance names")
+    ap.add_argument("--formulations", nargs="*", default=["plain", "tight"])
+    ap.add_argument("--out", type=Path, help="also write the markdown table here")
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        for inst in INSTANCES:
+            if args.only and inst.name not in args.only:
+                continue
+            for form in args.formulations:
+                row = run_one(inst, form == "tight", args.time_limit, Path(d))
+                rows.append(row)
+                print(" | ".join(fmt(row.get(c)) for c in COLUMNS), flush=True)
+    header = (f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
+              f"HiGHS {version('highspy')}, Pyomo {version('pyomo')}; time limit {args.time_limit:g} s; "
+              "times in seconds.\n\n")
+    table = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
+    table += "\n".join("| " + " | ".join(fmt(r.get(c)) for c in COLUMNS) + " |" for r in rows) + "\n"
+    print("\n" + header + table)
+    if args.out:
+        args.out.write_text(header + table)
+
+
+if __name__ == "__main__":
+    main()
