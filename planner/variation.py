@@ -62,7 +62,8 @@ def parse_vary(text: str) -> Variation:
         try:
             float(v)
         except ValueError:
-            raise VariationError(f"--vary {text!r}: {v!r} is not a number (a multiplier, or +k for an offset)")
+            raise VariationError(f"--vary {text!r}: {v!r} is not a number (a multiplier, or +k for an offset)") \
+                from None
     if sheet.name == "Settings":
         if column not in {c.name for c in SETTINGS if c.kind in ("number", "fraction")}:
             raise VariationError(f"--vary {text!r}: Settings.{column} is not a numeric setting")
@@ -131,19 +132,13 @@ def apply(inp: Inputs, variation: Variation, value: str) -> Inputs:
         return replace(inp, scenarios=scenarios)
     attr = _RECORDS[sheet.name.lower()]
     records = getattr(inp, attr)
-    names = {f.name for f in fields(next(iter(records.values())) if isinstance(records, dict) and records
-                                     else (records[0] if records else inp.settings))}
-    if records and col.name not in names:
+    items = list(records.values()) if isinstance(records, dict) else list(records)
+    if items and col.name not in {f.name for f in fields(items[0])}:
         raise VariationError(f"{where}: cannot vary {col.name}")
-    start = inp.settings.start
 
-    def vary(rec):
-        old = getattr(rec, col.name)
-        if col.kind == "quarter":  # records hold horizon indices; offsets work on them directly
-            return replace(rec, **{col.name: _new_value(col, old, value, where)})
-        return replace(rec, **{col.name: _new_value(col, old, value, where)})
+    def vary(rec):  # quarter columns hold horizon indices, so offsets add to them directly
+        return replace(rec, **{col.name: _new_value(col, getattr(rec, col.name), value, where)})
 
-    del start
     if isinstance(records, dict):
         return replace(inp, **{attr: {k: vary(r) for k, r in records.items()}})
     return replace(inp, **{attr: tuple(vary(r) for r in records)})
