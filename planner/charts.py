@@ -40,6 +40,7 @@ class ChartBlock:
     frame: pd.DataFrame
     stacked: list[str]
     lines: list[str]
+    horizontal: list[str] | None = None  # a tornado: these series as horizontal bars around 0
 
 
 def _pick_scenario(df: pd.DataFrame, scenarios: pd.DataFrame | None) -> pd.DataFrame:
@@ -100,7 +101,11 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
             if isinstance(chart, LineChart):
                 s.smooth = False
 
-    if block.stacked:
+    if block.horizontal:
+        chart = BarChart()
+        chart.type, chart.grouping, chart.overlap = "bar", "clustered", 100
+        series(block.horizontal, chart)
+    elif block.stacked:
         chart = AreaChart() if block.name.startswith("coverage") else BarChart()
         chart.grouping = "stacked"
         if isinstance(chart, BarChart):
@@ -115,7 +120,7 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
         series(block.lines, chart)
     chart.title = block.title
     chart.y_axis.title = block.y_title
-    chart.x_axis.title = "quarter"
+    chart.x_axis.title = frame.columns[0]
     chart.height, chart.width = 9, 18
     return chart
 
@@ -145,6 +150,21 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
         frame = block.frame
         fig, ax = plt.subplots(figsize=(10, 4.8))
         x = list(range(len(frame)))
+        if block.horizontal:
+            for c in block.horizontal:
+                ax.barh(x, frame[c].to_numpy(dtype=float), label=c)
+            ax.axvline(0, color="black", linewidth=1)
+            ax.set_yticks(x)
+            ax.set_yticklabels(frame[frame.columns[0]], fontsize=8)
+            ax.set_xlabel(block.y_title)
+            ax.set_title(block.title)
+            ax.legend(fontsize=8)
+            fig.tight_layout()
+            path = folder / f"{block.name}.png"
+            fig.savefig(path, dpi=110)
+            plt.close(fig)
+            paths.append(path)
+            continue
         if block.stacked:
             values = [frame[c].to_numpy(dtype=float) for c in block.stacked]
             if block.name.startswith("coverage"):

@@ -32,6 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("input", type=Path)
     tpl = sub.add_parser("template", help="write an empty, documented workbook")
     tpl.add_argument("output", type=Path)
+    sw = sub.add_parser("sweep", help="solve a grid of what-ifs in parallel on Dask",
+                        description="Each --vary SHEET.COLUMN=V1,V2,... scales a column by each multiplier "
+                        "(1.2) or adds each offset (+2); Demand.* varies every workload. The full grid is solved.")
+    sw.add_argument("input", type=Path)
+    sw.add_argument("--vary", action="append", required=True, metavar="SHEET.COLUMN=V1,V2,...")
+    sw.add_argument("--scheduler", help="address of a running Dask scheduler (default: a local cluster)")
+    sw.add_argument("--workers", type=int, help="local workers (default: one per core)")
+    sw.add_argument("--out", type=Path, help="report folder (default outputs/<input stem>-sweep/)")
+    sw.add_argument("--time-limit", type=float, dest="time_limit", help="solver time limit per case, s")
+    sw.add_argument("--mip-gap", type=float, dest="mip_gap", help="relative MIP gap per case")
+    sw.add_argument("--no-progress", action="store_true", help="no progress bar")
     ap.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     return ap
 
@@ -91,6 +102,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sweep(args: argparse.Namespace) -> int:
+    import time
+
+    from planner.variation import VariationError, parse_vary
+
+    try:
+        from planner.sweep import run_sweep, sweep_tables
+    except ImportError as err:
+        print(f"planner sweep needs Dask: pip install 'planner[sweep]' ({err})", file=sys.stderr)
+        return 2
+    try:
+        variations = [parse_vary(v) for v in args.vary]
+    except VariationError as err:
+        print(str(err), file=sys.stderr)
+        return 2
+    timings: dict[str, float] = {}
+    try:
+        inp = load(args.input, timings)
+    except InputError as err:
+        return _print_problems(err, args.input)
+    out = args.out or Path("outputs") / f"{args.input.stem}-sweep"
+    t0 = time.perf_counter()
+    df = run_sweep(inp, variations, args.scheduler, args.workers, args.mip_gap, args.time_limit,
+                   progress=not args.no_progress)
+    seconds = time.perf_counter() - t0
+    tables, blocks = sweep_tables(df, variations, seconds, args.scheduler or (args.workers or os.cpu_count()))
+    try:
+        write_report(tables, out, workbook="sweep.xlsx", blocks=blocks)
+    except OSError as err:
+        print(f"cannot write the report to {out}: {err}", file=sys.stderr)
+        return 2
+    failed = int(df.total_cost.isna().sum())
+    print(f"{len(df)} cases in {seconds:.1f} s ({failed} failed); report in {out}/")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     try:
@@ -126,6 +173,8 @@ def _main(argv: list[str] | None = None) -> int:
         return cmd_run(args)
     if args.command == "validate":
         return cmd_validate(args)
+    if args.command == "sweep":
+        return cmd_sweep(args)
     try:
         write_template(args.output)
     except OSError as err:

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.charts import add_excel_charts, chart_blocks, write_pngs
+from planner.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MILLIONS = '"$"#,##0.0,,"M"'
@@ -120,22 +120,27 @@ def _swap_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True) -> list[Path]:
-    """Write ``plan.xlsx``, one CSV per table and the chart PNGs into ``out_dir``; returns the files."""
+def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True,
+                 workbook: str = "plan.xlsx", blocks: list[ChartBlock] | None = None) -> list[Path]:
+    """Write ``workbook``, one CSV per table and the chart PNGs into ``out_dir``; returns the files.
+
+    Charts are those of a plan (:func:`planner.charts.chart_blocks`) unless ``blocks`` are given.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)
     wb = Workbook()
     wb.remove(wb.active)
     for name, df in tables.items():
         _write_sheet(wb, name, df)
-    blocks = chart_blocks(tables) if charts else []
+    if blocks is None:
+        blocks = chart_blocks(tables) if charts else []
     if blocks:
         add_excel_charts(wb, blocks)
     fd, tmp_name = tempfile.mkstemp(prefix=".plan-", suffix=".xlsx.tmp", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp_name)
     staged = [Path(tempfile.mkdtemp(prefix=".csv-", dir=out_dir))]
-    written = [out_dir / "plan.xlsx"]
+    written = [out_dir / workbook]
     try:
         wb.save(tmp)
         for name, df in tables.items():
@@ -146,7 +151,7 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = 
         _swap_folder(staged[0], out_dir / "csv")
         if blocks:
             _swap_folder(staged[1], out_dir / "charts")
-        os.replace(tmp, out_dir / "plan.xlsx")
+        os.replace(tmp, out_dir / workbook)
     finally:
         tmp.unlink(missing_ok=True)
         for folder in staged:

@@ -15,10 +15,8 @@ import math
 from dataclasses import replace
 
 from planner.inputs import Inputs, Scenario
-from planner.model import build_model
+from planner.model import FIRST_STAGE, build_model
 from planner.solve import compile_model, load_values, solve
-
-FIRST_STAGE = ("lease", "order", "phase", "commit")
 
 
 def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None):

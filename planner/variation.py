@@ -45,6 +45,11 @@ class Variation:
     def label(self) -> str:
         return f"{self.sheet}.{self.column}"
 
+    @property
+    def is_offset(self) -> bool:
+        """True when the values are offsets (+k), False for multipliers."""
+        return self.values[0].startswith(("+", "-"))
+
 
 def parse_vary(text: str) -> Variation:
     """``SHEET.COLUMN=V1,V2,...`` -> Variation (sheet and column checked against the schema)."""
@@ -58,6 +63,8 @@ def parse_vary(text: str) -> Variation:
     items = tuple(v.strip() for v in values.split(",") if v.strip())
     if not items:
         raise VariationError(f"--vary {text!r}: no values")
+    if len({v.startswith(("+", "-")) for v in items}) > 1:
+        raise VariationError(f"--vary {text!r}: use all multipliers (0.9,1.1) or all offsets (+0,+2), not both")
     for v in items:
         try:
             float(v)

@@ -72,3 +72,20 @@ def build_model(inp: Inputs, tight: bool = True) -> tuple[pyo.ConcreteModel, Par
     add_budget(p)
     _objective(p)
     return m, p
+
+
+#: The decisions shared by all scenarios (MODEL.md 7).
+FIRST_STAGE = ("lease", "order", "phase", "commit")
+
+
+def first_stage_decisions(model: pyo.ConcreteModel, inp: Inputs) -> dict[str, int]:
+    """The plan's non-zero first-stage decisions, keyed like ``order VR200/site0@2028Q2``."""
+    out = {}
+    for name in FIRST_STAGE:
+        for index, var in getattr(model, name).items():
+            if var.value and abs(var.value) > 1e-6:
+                key = index if isinstance(index, tuple) else (index,)
+                where = "/".join(str(k) for k in key if not isinstance(k, int))
+                when = "".join(f"@{inp.quarter_label(k)}" for k in key if isinstance(k, int))
+                out[f"{'fund' if name == 'commit' else name} {where}{when}"] = round(var.value)
+    return out
