@@ -60,12 +60,41 @@ def _scale(inp: Inputs, q: int, scenario: str | None) -> float:
     return 1.0 / (discount(q, inp.settings.discount_rate) * p)
 
 
-def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution) -> dict[str, pd.DataFrame]:
-    """``Marginal`` (per quarter and workload) and ``Limits`` (per limit row) tables."""
-    views = {"plan": continuous_lp(compiled, solution), "long_run": continuous_lp(compiled, None)}
+def _demand_rows(inp: Inputs, compiled: Compiled) -> dict[tuple, list[tuple[int, float]]]:
+    """Per coverage index (w, q, σ): the rows whose bound one more du of demand raises, and by how much."""
+    cover: dict[tuple, int] = {}
+    share: dict[tuple, list[tuple[int, float]]] = {}
+    for k, (con, _sense) in enumerate(compiled.rows):
+        family, index = con.parent_component().name, _index(con)
+        if family == "coverage":
+            cover[index] = k
+        elif family == "asic_share":
+            share.setdefault(index, []).append((k, inp.workloads[index[0]].asic_share_max))
+        elif family == "provider_share":
+            pr, q, sc = index
+            share.setdefault(("*", q, sc), []).append((k, inp.providers[pr].max_share))
+    out = {}
+    for (w, q, sc), k in cover.items():
+        step = 1.0 + inp.workloads[w].reserve_margin
+        caps = share.get((w, q, sc), []) + share.get(("*", q, sc), [])
+        out[w, q, sc] = [(k, step)] + [(j, c * step) for j, c in caps]
+    return out
+
+
+def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
+                    plain: Compiled | None = None) -> dict[str, pd.DataFrame]:
+    """``Marginal`` (per quarter and workload) and ``Limits`` (per limit row) tables.
+
+    ``plain``: the plain formulation of the same inputs, whose LP relaxation is the long-run
+    view (the tight formulation's demand bounds would cap "one more du" at today's demand).
+    """
+    plain = plain or compiled
+    compiled_of = {"plan": compiled, "long_run": plain}
+    views = {"plan": continuous_lp(compiled, solution), "long_run": continuous_lp(plain, None)}
     solvers = {k: lp_solver(lp) for k, lp in views.items()}
     duals = {k: (np.array(h.getSolution().row_dual) if h else None) for k, h in solvers.items()}
     base = {k: (h.getInfo().objective_function_value if h else np.nan) for k, h in solvers.items()}
+    raises_of = {k: _demand_rows(inp, c) for k, c in compiled_of.items()}
     lp = compiled.lp
     activity = magnitude = None
     if solution.col_value is not None:
@@ -76,29 +105,16 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution) -> dict
         activity = np.bincount(index, weights=terms, minlength=lp.num_row_)
         magnitude = np.bincount(index, weights=np.abs(terms), minlength=lp.num_row_)
     marginal, limits = [], []
-    demand_rows: dict[tuple, list[tuple[int, float]]] = {}
-    share_rows: dict[tuple, list[tuple[int, float]]] = {}
-    for k, (con, _sense) in enumerate(compiled.rows):
-        family, index = con.parent_component().name, _index(con)
-        if family == "coverage":
-            w = index[0]
-            demand_rows[index] = [(k, 1.0 + inp.workloads[w].reserve_margin)]
-        elif family == "asic_share":
-            w = index[0]
-            share_rows.setdefault(index, []).append((k, inp.workloads[w].asic_share_max))
-        elif family == "provider_share":
-            pr, q, sc = index
-            share_rows.setdefault(("*", q, sc), []).append((k, inp.providers[pr].max_share))
-    for (w, q, sc), rows in demand_rows.items():
-        step = rows[0][1]
-        raises = rows + [(k, c * step) for k, c in share_rows.get((w, q, sc), []) + share_rows.get(("*", q, sc), [])]
+    for (w, q, sc) in raises_of["plan"]:
         f = _scale(inp, q, sc)
         rec = {"scenario": sc, "quarter": inp.quarter_label(q), "workload": w}
         for view in views:
-            d, h = duals[view], solvers[view]
+            d, h, raises = duals[view], solvers[view], raises_of[view].get((w, q, sc), [])
             rec[f"dual_{view}_usd_per_du"] = sum(d[k] * r for k, r in raises) * f if d is not None else np.nan
-            rec[f"one_more_du_{view}_usd"] = _one_more(h, lp, raises, base[view]) * f if h else np.nan
+            rec[f"one_more_du_{view}_usd"] = (_one_more(h, compiled_of[view].lp, raises, base[view]) * f
+                                              if h else np.nan)
         marginal.append(rec)
+    long_run_rows = {(con.parent_component().name, _index(con)): k for k, (con, _) in enumerate(plain.rows)}
     for k, (con, _sense) in enumerate(compiled.rows):
         family, index = con.parent_component().name, _index(con)
         if family in LIMIT_FAMILIES:
@@ -113,9 +129,10 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution) -> dict
             rec = {"limit": family, "at": at, "slack": slack,
                    "binding": bool(in_use and abs(slack) <= 1e-7 * max(1.0, abs(lp.row_upper_[k]), magnitude[k])),
                    "unit": _UNITS[family]}
+            row_of = {"plan": k, "long_run": long_run_rows.get((family, index))}
             for view in views:
-                d = duals[view]
-                rec[f"value_of_one_more_{view}"] = -d[k] * f if d is not None else np.nan
+                d, j = duals[view], row_of[view]
+                rec[f"value_of_one_more_{view}"] = -d[j] * f if d is not None and j is not None else 0.0
             limits.append(rec)
     m = pd.DataFrame(marginal)
     if not inp.has_scenario_sheet and not m.empty:

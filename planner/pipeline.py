@@ -140,7 +140,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         provenance["input_content_sha256"] = content_hash(inp)
         provenance["solver_options"] = ", ".join(f"{k}={v}" for k, v in solution.options.items())
     with timed(timings, "marginal"):
-        marginal = marginal_tables(inp, compiled, solution)
+        marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
     tables = report_tables(parts, solution, timings, provenance, marginal)
     if inp.has_scenario_sheet and value_of_risk:
         with timed(timings, "risk"):
