@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint example clean
+.PHONY: run test lint example clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ example: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs/example
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.run --out benchmarks/last-run.md

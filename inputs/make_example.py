@@ -13,8 +13,8 @@ from openpyxl import Workbook
 QUARTERS = [f"{y}Q{q}" for y in range(2026, 2033) for q in range(1, 5)][2:]  # 2026Q3 .. 2032Q4
 
 # du = one H100 for one quarter. Starting demand and quarterly growth per workload.
-START_DU = {"training": 600_000, "inference": 350_000, "ranking": 300_000}
-GROWTH = {"training": 1.085, "inference": 1.11, "ranking": 1.04}
+START_DU = {"training": 850_000, "inference": 550_000, "ranking": 380_000}
+GROWTH = {"training": 1.075, "inference": 1.095, "ranking": 1.04}
 
 SHEETS: dict[str, list[list[object]]] = {
     "Settings": [
@@ -63,7 +63,7 @@ SHEETS: dict[str, list[list[object]]] = {
          "earliest_start", "opex_per_mw_quarter", "pue", "power_price"],
         ["LegacyFleet", 1000, 0, 0, 0, 60, 0, "2026Q3", 45000, 1.10, 70],
         ["Prometheus-OH", 400, 150, 4, 1.8e9, 60, 6, "2026Q3", 50000, 1.15, 75],
-        ["Hyperion-LA", 0, 250, 8, 3.0e9, 60, 8, "2026Q3", 45000, 1.15, 62],
+        ["Hyperion-LA", 0, 250, 12, 3.0e9, 60, 8, "2026Q3", 45000, 1.15, 62],
         ["ElPaso-TX", 0, 200, 5, 2.4e9, 60, 8, "2027Q1", 45000, 1.20, 58],
     ],
     "Providers": [
@@ -76,11 +76,11 @@ SHEETS: dict[str, list[list[object]]] = {
     "LeaseOffers": [
         ["offer", "provider", "hardware", "block_units", "price_per_unit_quarter", "term", "lead_time",
          "first_sign", "last_sign", "max_blocks_per_quarter"],
-        ["gpucloud-vr200-16q", "GPUCloud", "VR200", 4608, 14500, 16, 2, "2026Q3", "2030Q4", 8],
-        ["gpucloud-gb300-8q", "GPUCloud", "GB300", 2304, 11500, 8, 1, "2026Q3", "2028Q4", 10],
-        ["hyperscaler-gb300-12q", "Hyperscaler", "GB300", 2304, 11000, 12, 1, "2026Q3", "2029Q4", 10],
-        ["hyperscaler-b200-4q", "Hyperscaler", "B200", 2304, 9500, 4, 0, "2026Q3", "2028Q4", 10],
-        ["tpucloud-tpu7-12q", "TPUCloud", "TPU7", 4096, 9500, 12, 2, "2027Q1", "2030Q4", 8],
+        ["gpucloud-vr200-16q", "GPUCloud", "VR200", 1152, 14500, 16, 2, "2026Q3", "2030Q4", 32],
+        ["gpucloud-gb300-8q", "GPUCloud", "GB300", 1152, 11500, 8, 1, "2026Q3", "2028Q4", 20],
+        ["hyperscaler-gb300-12q", "Hyperscaler", "GB300", 1152, 11000, 12, 1, "2026Q3", "2029Q4", 20],
+        ["hyperscaler-b200-4q", "Hyperscaler", "B200", 1152, 9500, 4, 0, "2026Q3", "2028Q4", 20],
+        ["tpucloud-tpu7-12q", "TPUCloud", "TPU7", 2048, 9500, 12, 2, "2027Q1", "2030Q4", 16],
         ["neocloud-vr200-8q", "NeoCloud", "VR200", 1152, 15500, 8, 1, "2027Q1", "2031Q4", 10],
     ],
     "AsicPrograms": [
@@ -105,7 +105,7 @@ SHEETS: dict[str, list[list[object]]] = {
     ],
     "Budget": [
         ["year", "capex_max"],
-        [2026, 45e9], [2027, 90e9], [2028, 100e9], [2029, 110e9], [2030, 120e9], [2031, 120e9], [2032, 120e9],
+        [2026, 6e9], [2027, 14e9], [2028, 60e9], [2029, 70e9], [2030, 80e9], [2031, 80e9], [2032, 80e9],
     ],
 }
 

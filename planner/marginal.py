@@ -96,7 +96,7 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
     base = {k: (h.getInfo().objective_function_value if h else np.nan) for k, h in solvers.items()}
     raises_of = {k: _demand_rows(inp, c) for k, c in compiled_of.items()}
     lp = compiled.lp
-    activity = magnitude = None
+    activity = magnitude = step = None
     if solution.col_value is not None:
         A = compiled.lp.a_matrix_
         start, index, value = np.array(A.start_), np.array(A.index_), np.array(A.value_)
@@ -104,6 +104,11 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
         terms = value * solution.col_value[cols]
         activity = np.bincount(index, weights=terms, minlength=lp.num_row_)
         magnitude = np.bincount(index, weights=np.abs(terms), minlength=lp.num_row_)
+        # a row of whole decisions binds when not one more unit of any of them fits
+        is_int = compiled.integer[cols]
+        smallest = np.full(lp.num_row_, np.inf)
+        np.minimum.at(smallest, index[is_int], np.abs(value[is_int]))
+        step = np.where(np.isfinite(smallest), smallest, 0.0)
     marginal, limits = [], []
     for (w, q, sc) in raises_of["plan"]:
         f = _scale(inp, q, sc)
@@ -126,9 +131,9 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
                           for i in shown)
             slack = (lp.row_upper_[k] - activity[k]) if activity is not None else np.nan
             in_use = magnitude is not None and magnitude[k] > 1e-9  # 0 <= 0 of an idle limit is not binding
+            tol = 1e-7 * max(1.0, abs(lp.row_upper_[k]), magnitude[k]) if magnitude is not None else 0.0
             rec = {"limit": family, "at": at, "slack": slack,
-                   "binding": bool(in_use and abs(slack) <= 1e-7 * max(1.0, abs(lp.row_upper_[k]), magnitude[k])),
-                   "unit": _UNITS[family]}
+                   "binding": bool(in_use and slack <= max(tol, step[k] - tol)), "unit": _UNITS[family]}
             row_of = {"plan": k, "long_run": long_run_rows.get((family, index))}
             for view in views:
                 d, j = duals[view], row_of[view]

@@ -36,6 +36,7 @@ class Compiled:
     rows: list  # (ConstraintData, sense) per row: 1 <=, -1 >=, 0 ==
     integer: np.ndarray  # bool per column
     seconds: float
+    model: pyo.ConcreteModel | None = None  # kept alive: rows and columns refer to it weakly
 
 
 @dataclass
@@ -84,7 +85,7 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                        for i in integer]
     return Compiled(lp, list(info.columns), [(con, s) for con, s in info.rows], integer,
-                    time.perf_counter() - t0)
+                    time.perf_counter() - t0, m)
 
 
 def _new_highs(options: dict[str, object]) -> highspy.Highs:

@@ -69,10 +69,10 @@ def test_budget_limit_value(tmp_path):
     assert "budget: 2026" in summary["binding_limits"]
 
 
-def test_cash_flow_reconciles_with_actions():
+def test_cash_flow_reconciles_with_actions(small_example):
     """Capex in the cash flow equals the capex of the Actions; lease payments equal the signed leases'
     units x price over their quarters inside the horizon plus the existing leases'."""
-    result = plan(ROOT / "inputs" / "example.xlsx")
+    result = plan(small_example)
     inp, actions, cash = result.inputs, result.tables["Actions"], result.tables["CashFlow"]
     quarters = cash[cash.granularity == "quarter"]
     years = cash[cash.granularity == "year"]
@@ -98,8 +98,8 @@ def test_cash_flow_reconciles_with_actions():
     assert quarters.cumulative_cash_usd.iloc[-1] == pytest.approx(quarters.total_cash_usd.sum(), rel=1e-12)
 
 
-def test_cost_by_source_adds_up():
-    result = plan(ROOT / "inputs" / "example.xlsx")
+def test_cost_by_source_adds_up(small_example):
+    result = plan(small_example)
     summary = dict(zip(result.tables["Summary"].metric, result.tables["Summary"].value))
     by_source = sum(v for k, v in summary.items() if k.startswith("pv_cost_") and k.endswith("_usd"))
     assert by_source == pytest.approx(summary["total_cost"], rel=1e-9)
@@ -107,7 +107,7 @@ def test_cost_by_source_adds_up():
         result.inputs.n * len(result.inputs.workloads)
 
 
-def test_charts_exist_and_point_at_the_right_ranges(tmp_path):
+def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
     """Native charts in plan.xlsx: one per workload, costs, sites; every series range on ChartData holds
     the numbers of the report table it claims (checked against Coverage, Costs and Sites); PNGs too."""
     import re
@@ -117,7 +117,7 @@ def test_charts_exist_and_point_at_the_right_ranges(tmp_path):
 
     from planner.report import write_report
 
-    result = plan(ROOT / "inputs" / "example.xlsx")
+    result = plan(small_example)
     write_report(result.tables, tmp_path)
     with zipfile.ZipFile(tmp_path / "plan.xlsx") as z:
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -108,9 +107,8 @@ def test_content_hash_survives_a_resave(tmp_path):
         assert summary[0][key]
 
 
-def test_same_workbook_same_actions(tmp_path):
-    path = Path(__file__).parents[1] / "inputs" / "example.xlsx"
-    runs = [plan(path).tables["Actions"] for _ in range(2)]
+def test_same_workbook_same_actions(small_example):
+    runs = [plan(small_example).tables["Actions"] for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0], runs[1])
 
 
