@@ -87,9 +87,15 @@ class _Checker:
         self.problems = problems
         self.start = 0
         self.end = 0
+        self.bad: set[tuple[str, int | None]] = {(p.sheet, p.row) for p in problems}
 
     def add(self, sheet: str, row: int | None, column: str | None, value: object, message: str) -> None:
         self.problems.append(Problem(sheet, row, column, value, message))
+        self.bad.add((sheet, row))
+
+    def good(self, sheet: str, row: int) -> bool:
+        """True when no problem was found in this row (its record can be built)."""
+        return (sheet, row) not in self.bad
 
     def cell(self, sheet: Sheet, row: int, col: Column, record: dict[str, object]) -> object:
         """Typed value of one cell with the column's default; problems recorded."""
@@ -272,21 +278,21 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
 
     workloads = {
         r["workload"]: I.Workload(r["workload"], r["reserve_margin"] or 0.0,
-                                  r["unmet_penalty"] or 0.0, r["asic_share_max"], row)
+                                  r["unmet_penalty"] or 0.0, r["asic_share_max"] or 0.0, row)
         for row, r in chk.unique("Workloads", recs["Workloads"], "workload")}
     if tables.get("workloads") is not None and not workloads:
         chk.add("Workloads", None, None, None, "no workload is defined")
 
     programs = {
         r["program"]: I.AsicProgram(r["program"], r["nre_cost"] or 0.0, r["slip_quarters"] or 0,
-                                    r["delivery_confidence"], row)
+                                    r["delivery_confidence"] if r["delivery_confidence"] is not None else 1.0, row)
         for row, r in chk.unique("AsicPrograms", recs["AsicPrograms"], "program")}
 
     hardware: dict[str, I.Hardware] = {}
     for row, r in chk.unique("Hardware", recs["Hardware"], "hardware"):
         if r["program"] is not None:
             chk.ref("Hardware", row, "program", r["program"], programs, "AsicPrograms")
-        if any(r[k] is None for k in ("kind", "life", "lead_time", "order_block", "available_from")):
+        if not chk.good("Hardware", row):
             continue
         hardware[r["hardware"]] = I.Hardware(
             r["hardware"], r["kind"], r["power_kw"] or 0.0, r["unit_capex"] or 0.0, r["life"],
@@ -296,7 +302,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
 
     sites: dict[str, I.Site] = {}
     for row, r in chk.unique("Sites", recs["Sites"], "site"):
-        if any(r[k] is None for k in ("facility_life", "pue", "power_price", "max_phases", "lead_time")):
+        if not chk.good("Sites", row):
             continue
         sites[r["site"]] = I.Site(
             r["site"], r["existing_mw"], r["phase_mw"], r["max_phases"], r["capex_per_phase"],
@@ -304,7 +310,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
             r["opex_per_mw_quarter"], r["pue"], r["power_price"], row)
     site_names = {r["site"] for _, r in recs["Sites"] if r["site"]}
 
-    providers = {r["provider"]: I.Provider(r["provider"], r["max_share"], row)
+    providers = {r["provider"]: I.Provider(r["provider"], r["max_share"] if r["max_share"] is not None else 1.0, row)
                  for row, r in chk.unique("Providers", recs["Providers"], "provider")}
 
     offers: dict[str, I.LeaseOffer] = {}
@@ -320,8 +326,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
         if fs is not None and ls is not None and fs > ls:
             chk.add("LeaseOffers", row, "first_sign", label(fs), f"is after last_sign {label(ls)}")
             ok = False
-        if not ok or any(r[k] is None for k in ("block_units", "term", "lead_time",
-                                                 "price_per_unit_quarter", "first_sign", "last_sign")):
+        if not ok or not chk.good("LeaseOffers", row):
             continue
         offers[r["offer"]] = I.LeaseOffer(
             r["offer"], r["provider"], r["hardware"], r["block_units"], r["price_per_unit_quarter"],
@@ -331,7 +336,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     for row, r in recs["ExistingFleet"]:
         ok = chk.ref("ExistingFleet", row, "hardware", r["hardware"], hardware_names, "Hardware")
         ok &= chk.ref("ExistingFleet", row, "site", r["site"], site_names, "Sites")
-        if ok and r["units"] is not None and r["last_quarter"] is not None:
+        if ok and chk.good("ExistingFleet", row):
             fleet.append(I.FleetBatch(r["hardware"], r["site"], r["units"],
                                       chk.idx(r["last_quarter"]), row))
 
@@ -343,7 +348,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
         if fq is not None and lq is not None and fq > lq:
             chk.add("ExistingLeases", row, "first_quarter", label(fq), f"is after last_quarter {label(lq)}")
             ok = False
-        if ok and None not in (r["units"], r["price_per_unit_quarter"], fq, lq):
+        if ok and chk.good("ExistingLeases", row):
             existing.append(I.ExistingLease(
                 f"ExistingLeases row {row}", r["provider"], r["hardware"], r["units"],
                 r["price_per_unit_quarter"], chk.idx(fq), chk.idx(lq), row))

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import math
 
 import pytest
@@ -82,7 +83,8 @@ def _mutate(sheets, kind: str, pick):
     return "Notes"
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=int(os.environ.get("MUTATION_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(0, 10**6), data=st.data(),
        kind=st.sampled_from(["unknown sheet", "unknown column", "duplicate key", "negative", "text in number",
                              "unknown name", "blank required"]))
