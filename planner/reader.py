@@ -108,8 +108,10 @@ def check_file(path: Path) -> None:
                 if i.file_size > RATIO_GRACE and i.file_size > MAX_INFLATE_RATIO * max(i.compress_size, 1):
                     raise _file_problem(path, f"part {i.filename} expands {i.file_size / max(i.compress_size, 1):.0f}"
                                               f" times, more than {MAX_INFLATE_RATIO:.0f}: refused (zip bomb?)")
-    except zipfile.BadZipFile as exc:
-        raise _file_problem(path, f"is a damaged or truncated zip/xlsx file ({exc})") from None
+    except InputError:
+        raise
+    except Exception as exc:  # BadZipFile, and on damaged directories NotImplementedError, UnicodeDecodeError...
+        raise _file_problem(path, f"is a damaged or truncated zip/xlsx file ({type(exc).__name__}: {exc})") from None
 
 
 def _empty(value: object) -> bool:

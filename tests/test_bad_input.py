@@ -247,3 +247,23 @@ def test_good_file_still_solves(good):
     assert plan(good, mip_gap=1e-9).solution.objective == pytest.approx(40_876_000, rel=1e-9)
 
 
+
+
+def test_damaged_bytes_never_give_a_traceback(tmp_path, good):
+    """Seeded byte flips and truncations of a valid workbook: each is read or rejected as InputError."""
+    import random
+
+    rnd = random.Random(7)
+    src = good.read_bytes()
+    for i in range(60):
+        data = bytearray(src)
+        for _ in range(rnd.choice([1, 5, 50])):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        if i % 5 == 0:
+            data = data[: rnd.randrange(len(data))]
+        path = tmp_path / f"fuzz{i}.xlsx"
+        path.write_bytes(bytes(data))
+        try:
+            load_inputs(path)
+        except InputError as err:
+            assert err.problems and all(str(p) for p in err.problems)

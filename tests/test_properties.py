@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import copy
-import os
 import math
+import os
 
 import pytest
 from hypothesis import HealthCheck, given, settings
