@@ -75,6 +75,11 @@ def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
         frame[f"{site} MW used"] = wide[("mw_used", site)].to_numpy()
         lines += [f"{site} MW online", f"{site} MW used"]
     blocks.append(ChartBlock("sites", "IT MW online vs used by site", "MW", frame, [], lines))
+    if scen is not None and "expected_value_plan_cost_usd" in scen.columns:
+        frame = pd.DataFrame({"scenario": scen.scenario, "this plan": scen.cost_usd / 1e6,
+                              "expected-value plan": scen.expected_value_plan_cost_usd / 1e6})
+        blocks.append(ChartBlock("scenario_costs", "Cost per scenario: this plan vs the expected-value plan ($M PV)",
+                                 "$M", frame, [], [], horizontal=["this plan", "expected-value plan"]))
     return blocks
 
 
@@ -151,8 +156,10 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
         fig, ax = plt.subplots(figsize=(10, 4.8))
         x = list(range(len(frame)))
         if block.horizontal:
-            for c in block.horizontal:
-                ax.barh(x, frame[c].to_numpy(dtype=float), label=c)
+            height = 0.8 / len(block.horizontal)
+            for k, c in enumerate(block.horizontal):
+                offset = (k - (len(block.horizontal) - 1) / 2) * height
+                ax.barh([i + offset for i in x], frame[c].to_numpy(dtype=float), height=height, label=c)
             ax.axvline(0, color="black", linewidth=1)
             ax.set_yticks(x)
             ax.set_yticklabels(frame[frame.columns[0]], fontsize=8)

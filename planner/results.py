@@ -310,7 +310,7 @@ def objective_of(inp: Inputs, scenario_costs: pd.DataFrame) -> dict[str, float]:
 
 
 def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenance: dict[str, object],
-                  inp: Inputs, risk: dict[str, float]) -> pd.DataFrame:
+                  inp: Inputs, risk: dict[str, object]) -> pd.DataFrame:
     """Headline metrics a CFO can read: columns ``metric`` and ``value``.
 
     With scenarios, category costs and unmet du are probability-weighted and
@@ -338,7 +338,7 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenanc
     metrics.append(("cost_check_usd", check["objective"]))
     if inp.has_scenario_sheet:
         metrics += [(k, check[k]) for k in ("expected_cost", "cvar_cost", "worst_cost")]
-        metrics += [(k, risk[k]) for k in ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
+        metrics += [(k, float(risk[k])) for k in ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
                     if k in risk]
     cash = tables["Costs"]
     if "scenario" in cash:  # first-stage: the same in every scenario
@@ -375,7 +375,7 @@ PER_SCENARIO = {"Capacity": capacity_table, "Coverage": coverage_table, "Costs":
 
 def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
                   provenance: dict[str, object], marginal: dict[str, pd.DataFrame] | None = None,
-                  risk: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
+                  risk: dict[str, object] | None = None) -> dict[str, pd.DataFrame]:
     """All report tables in sheet order (Summary first).
 
     Second-stage tables (Capacity, Coverage, Costs, Sites, Risk) hold one block
@@ -398,6 +398,10 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
         tables[name] = pd.concat(frames[name], ignore_index=True)
     tables.update(marginal or {})
     tables["Scenarios"] = scenarios_table(plan, tables["Costs"], tables["Coverage"])
+    if risk and "ev_plan_costs" in risk:
+        scen = tables["Scenarios"]
+        scen["expected_value_plan_cost_usd"] = scen.scenario.map(risk["ev_plan_costs"])
+        scen["planned_alone_cost_usd"] = scen.scenario.map(risk["alone_costs"])
     tables["Solver"] = solver_table(solution, timings)
     summary = summary_table(solution, tables, provenance, inp, risk or {})
     if not inp.has_scenario_sheet:

@@ -14,13 +14,17 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import pyomo.environ as pyo
+
 from planner.inputs import Inputs, Scenario
 from planner.model import FIRST_STAGE, build_model
+from planner.model.build import scenario_cost
 from planner.solve import compile_model, load_values, solve
 
 
 def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None):
-    model, _parts = build_model(inp)
+    """Solve (with first-stage values ``fixed``); returns the model, the objective and cost[σ] per scenario."""
+    model, parts = build_model(inp)
     if fixed:
         for name, values in fixed.items():
             for index, var in getattr(model, name).items():
@@ -28,9 +32,10 @@ def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | Non
     compiled = compile_model(model)
     solution = solve(compiled, gap, time_limit_s)
     if not solution.has_plan:
-        return model, math.nan
+        return model, math.nan, {}
     load_values(compiled, solution)
-    return model, solution.objective
+    costs = {sc: float(pyo.value(scenario_cost(parts, sc))) for sc in inp.scenarios}
+    return model, solution.objective, costs
 
 
 def expected_value_scenario(inp: Inputs) -> Scenario:
@@ -41,16 +46,20 @@ def expected_value_scenario(inp: Inputs) -> Scenario:
     return Scenario("expected value", 1.0, mult, math.floor(slip + 0.5))
 
 
-def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float) -> dict[str, float]:
-    """vss, evpi and the costs they come from ($ present value)."""
+def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float) -> dict[str, object]:
+    """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
+    expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone."""
     ev = expected_value_scenario(inp)
-    ev_model, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap, time_limit_s)
+    ev_model, _, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap,
+                                  time_limit_s)
     first = {name: {k: round(v.value or 0.0) for k, v in getattr(ev_model, name).items()} for name in FIRST_STAGE}
     neutral = replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
-    _, eev = _solve_value(neutral, gap, time_limit_s, fixed=first)
-    ws = 0.0
+    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, fixed=first)
+    ws, alone_costs = 0.0, {}
     for name, sc in inp.scenarios.items():
         alone = replace(inp, scenarios={name: replace(sc, probability=1.0)}, has_scenario_sheet=False)
-        ws += sc.probability * _solve_value(alone, gap, time_limit_s)[1]
+        alone_costs[name] = _solve_value(alone, gap, time_limit_s)[1]
+        ws += sc.probability * alone_costs[name]
     return {"vss": eev - expected_cost, "evpi": expected_cost - ws,
-            "expected_value_plan_cost": eev, "wait_and_see_cost": ws}
+            "expected_value_plan_cost": eev, "wait_and_see_cost": ws,
+            "ev_plan_costs": ev_costs, "alone_costs": alone_costs}

@@ -65,6 +65,9 @@ def test_hedge_and_value_of_stochastic_solution(tmp_path):
     scen = result.tables["Scenarios"].set_index("scenario")
     assert scen.loc["high", "cost_usd"] == pytest.approx(64_000_000, rel=1e-9)
     assert scen.loc["low", "unmet_du"] == pytest.approx(0.0, abs=1e-6)
+    # the chart's data: the expected-value plan costs 48M in low and 88M in high; alone 32M and 64M
+    assert scen.expected_value_plan_cost_usd.tolist() == pytest.approx([48e6, 88e6], rel=1e-9)
+    assert scen.planned_alone_cost_usd.tolist() == pytest.approx([32e6, 64e6], rel=1e-9)
 
 
 def test_cvar_limits(tmp_path):
