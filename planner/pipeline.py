@@ -63,9 +63,10 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
         return validate(tables, problems)
 
 
-def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float) -> Solution:
+def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
+                     extra: dict | None = None) -> Solution:
     """Solve; raise NoPlanError in the planner's terms when there is no plan."""
-    solution = solve(compiled, gap, limit)
+    solution = solve(compiled, gap, limit, extra)
     if solution.has_plan:
         return solution
     if solution.status == "time_limit":
@@ -113,7 +114,7 @@ def content_hash(inp: Inputs) -> str:
 
 
 def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
-         value_of_risk: bool = True) -> RunResult:
+         value_of_risk: bool = True, solver_options: dict | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
@@ -127,7 +128,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         model, parts = build_model(inp)
         compiled = compile_model(model)
     with timed(timings, "solve"):
-        solution = solve_or_explain(compiled, inp, gap, limit)
+        solution = solve_or_explain(compiled, inp, gap, limit, solver_options)
     with timed(timings, "results"):
         load_values(compiled, solution)
         provenance = {
@@ -157,6 +158,9 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     result = RunResult(inp, solution, tables, timings, audit)
     if not audit.passed:
         raise AuditError(result)
+    if solution.status != "optimal":
+        log.warning("the solver stopped (%s) with a plan %.4f%% from the best bound; it may not be optimal",
+                    solution.status, 100 * solution.gap)
     return result
 
 

@@ -117,9 +117,9 @@ def objective_scale(lp: highspy.HighsLp) -> int:
     return int(math.ceil(math.log2(costs.max()))) - 10
 
 
-def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
-    """Solve the MIP with HiGHS; never raises on a non-optimal status."""
-    options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s))
+def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None) -> Solution:
+    """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options."""
+    options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     h = _new_highs(options)
     lp = compiled.lp
     e = objective_scale(lp)
@@ -142,7 +142,7 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float) -> Solution:
     has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
     name = {S.kOptimal: "optimal", S.kTimeLimit: "time_limit", S.kInfeasible: "infeasible",
             S.kUnbounded: "unbounded", S.kUnboundedOrInfeasible: "infeasible",
-            S.kModelEmpty: "optimal", S.kInterrupt: "interrupted",
+            S.kModelEmpty: "optimal", S.kInterrupt: "interrupted", S.kSolutionLimit: "solution_limit",
             S.kIterationLimit: "iteration_limit"}.get(status, "error")
     if status == S.kModelEmpty:
         has_plan = True

@@ -160,3 +160,14 @@ def test_summary_reports_the_audit(solved):
     summary = dict(zip(solved.tables["Summary"].metric, solved.tables["Summary"].value))
     assert summary["audit"] == "pass" and summary["audit_violations"] == "none"
     assert summary["audit_cost_usd"] == pytest.approx(40_876_000, rel=1e-9)
+
+
+def test_stopped_early_with_a_plan_is_reported(small_example, caplog):
+    """HiGHS told to stop at its first improving plan (a deterministic stand-in for a time limit
+    reached with an incumbent): the plan is kept, audited and reported with its status and gap."""
+    result = plan(small_example, mip_gap=0.0, solver_options={"mip_max_improving_sols": 1})
+    summary = dict(zip(result.tables["Summary"].metric, result.tables["Summary"].value))
+    assert result.solution.status == "solution_limit" and result.solution.has_plan
+    assert summary["status"] == "solution_limit" and summary["audit"] == "pass"
+    assert summary["total_cost"] >= summary["best_bound"]
+    assert any("may not be optimal" in r.message for r in caplog.records)
