@@ -407,3 +407,17 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
     if not inp.has_scenario_sheet:
         del tables["Scenarios"]
     return {"Summary": summary, **tables}
+
+
+def cost_summary(parts: Parts) -> dict[str, float]:
+    """Probability-weighted present value by cost category and unmet du of a solved model (for sweeps)."""
+    inp, plan = parts.inp, Plan.read(parts)
+    out = {f"pv_{c}": 0.0 for c in COST_COLUMNS}
+    out["unmet_du"] = 0.0
+    for name, sc in inp.scenarios.items():
+        costs = costs_table(plan, name)
+        pv = costs[COST_COLUMNS].mul(costs["discount_factor"], axis=0).sum()
+        for c in COST_COLUMNS:
+            out[f"pv_{c}"] += sc.probability * float(pv[c])
+        out["unmet_du"] += sc.probability * sum(x for (_w, _q, s), x in plan.unmet.items() if s == name)
+    return out

@@ -23,7 +23,7 @@ import pandas as pd
 from planner.charts import ChartBlock
 from planner.inputs import Inputs
 from planner.model import build_model, first_stage_decisions
-from planner.results import COST_COLUMNS, report_tables
+from planner.results import COST_COLUMNS, cost_summary
 from planner.solve import compile_model, load_values, solve
 from planner.variation import Variation, VariationError, apply, grid, is_identity
 
@@ -47,11 +47,7 @@ def solve_case(inp: Inputs, variations: list[Variation], values: tuple[str, ...]
             row.update(error="no plan found (time limit or infeasible)")
             return row
         load_values(compiled, solution)
-        tables = report_tables(parts, solution, {}, {})
-        summary = dict(zip(tables["Summary"].metric, tables["Summary"].value))
-        row.update(total_cost=solution.objective, unmet_du=summary["unmet_du"],
-                   **{f"pv_{c}": summary[f"pv_{c}"] for c in COST_COLUMNS},
-                   decisions=first_stage_decisions(model, case))
+        row.update(total_cost=solution.objective, **cost_summary(parts), decisions=first_stage_decisions(model, case))
     except VariationError as exc:
         row.update(status="invalid", error=str(exc))
     except Exception as exc:  # a failed case is reported, never stops the sweep
