@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
+from planner.synthetic import write
 
 QUARTERS = [f"{y}Q{q}" for y in range(2026, 2033) for q in range(1, 5)][2:]  # 2026Q3 .. 2032Q4
 
@@ -111,14 +111,7 @@ SHEETS: dict[str, list[list[object]]] = {
 
 
 def main() -> None:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in SHEETS.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    out = Path(__file__).with_name("example.xlsx")
-    wb.save(out)
+    out = write(SHEETS, Path(__file__).with_name("example.xlsx"))
     print(f"wrote {out}")
 
 

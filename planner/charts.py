@@ -166,11 +166,7 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
             ax.set_xlabel(block.y_title)
             ax.set_title(block.title)
             ax.legend(fontsize=8)
-            fig.tight_layout()
-            path = folder / f"{block.name}.png"
-            fig.savefig(path, dpi=110)
-            plt.close(fig)
-            paths.append(path)
+            paths.append(_save(fig, folder / f"{block.name}.png"))
             continue
         if block.stacked:
             values = [frame[c].to_numpy(dtype=float) for c in block.stacked]
@@ -190,9 +186,12 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
         ax.set_ylabel(block.y_title)
         ax.legend(fontsize=8, loc="upper left")
         ax.grid(alpha=0.3)
-        fig.tight_layout()
-        path = folder / f"{block.name}.png"
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        paths.append(path)
+        paths.append(_save(fig, folder / f"{block.name}.png"))
     return paths
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

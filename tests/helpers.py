@@ -16,9 +16,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from planner.pipeline import RunResult, plan
+from planner.synthetic import write
 
 Sheets = dict[str, list[list[object]]]
 
@@ -69,14 +68,8 @@ def add_row(sheets: Sheets, sheet: str, *values: object, header: list[str] | Non
 
 
 def write_workbook(sheets: Sheets, path: Path) -> Path:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb.save(path)
-    return path
+    """Save sheets (header row first) as a real .xlsx."""
+    return write(sheets, path)
 
 
 def solve_sheets(sheets: Sheets, tmp_path: Path, name: str = "case.xlsx") -> RunResult:
