@@ -124,7 +124,9 @@ def run_one(inst: Instance, tight: bool, time_limit: float, workdir: Path) -> di
     return row
 
 
-def fmt(v: object) -> str:
+def fmt(v: object, column: str = "") -> str:
+    if column in ("gap", "target") and isinstance(v, float) and not math.isnan(v):
+        return f"{100 * v:.3g} %"
     if isinstance(v, float):
         if math.isnan(v):
             return "-"
@@ -153,12 +155,12 @@ def main() -> None:
             for form in args.formulations:
                 row = run_one(inst, form == "tight", args.time_limit, Path(d))
                 rows.append(row)
-                print(" | ".join(fmt(row.get(c)) for c in COLUMNS), flush=True)
+                print(" | ".join(fmt(row.get(c), c) for c in COLUMNS), flush=True)
     header = (f"Machine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}, "
               f"HiGHS {version('highspy')}, Pyomo {version('pyomo')}; time limit {args.time_limit:g} s; "
               "times in seconds.\n\n")
     table = "| " + " | ".join(COLUMNS) + " |\n|" + "---|" * len(COLUMNS) + "\n"
-    table += "\n".join("| " + " | ".join(fmt(r.get(c)) for c in COLUMNS) + " |" for r in rows) + "\n"
+    table += "\n".join("| " + " | ".join(fmt(r.get(c), c) for c in COLUMNS) + " |" for r in rows) + "\n"
     print("\n" + header + table)
     if args.out:
         args.out.write_text(header + table)
