@@ -22,12 +22,10 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-import highspy
-
 from planner.model import build_model
 from planner.reader import read_workbook
 from planner.report import write_report
-from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, objective_scale
+from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, scaled_lp
 from planner.synthetic import Size, generate, write
 from planner.validate import validate
 
@@ -59,16 +57,9 @@ INSTANCES = [
 
 def solve_tracked(compiled: Compiled, gap: float, time_limit: float) -> dict[str, float]:
     """Solve with HiGHS, recording when the gap first reached 1 %, 0.1 % and ``gap``."""
-    e = objective_scale(compiled.lp)
     h = _new_highs(dict(FIXED_OPTIONS, output_flag=True, log_to_console=False, mip_rel_gap=gap,
                         time_limit=time_limit))
-    lp = compiled.lp
-    scaled = highspy.HighsLp()
-    scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
-    scaled.col_cost_, scaled.offset_ = [math.ldexp(c, -e) for c in lp.col_cost_], math.ldexp(lp.offset_, -e)
-    scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
-    scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
-    scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
+    scaled, e = scaled_lp(compiled.lp)
     t_pass = time.perf_counter()
     h.passModel(scaled)
     pass_seconds = time.perf_counter() - t_pass

@@ -117,22 +117,27 @@ def objective_scale(lp: highspy.HighsLp) -> int:
     return int(math.ceil(math.log2(costs.max()))) - 10
 
 
+def scaled_lp(lp: highspy.HighsLp) -> tuple[highspy.HighsLp, int]:
+    """``lp`` with its objective divided by 2**e (:func:`objective_scale`), and e; ``lp`` itself if e = 0."""
+    e = objective_scale(lp)
+    if not e:
+        return lp, 0
+    scaled = highspy.HighsLp()
+    scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
+    scaled.col_cost_, scaled.offset_ = np.ldexp(np.asarray(lp.col_cost_), -e), math.ldexp(lp.offset_, -e)
+    scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
+    scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
+    scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
+    return scaled, e
+
+
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     h = _new_highs(options)
     lp = compiled.lp
-    e = objective_scale(lp)
-    if e:
-        scaled = highspy.HighsLp()
-        scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
-        scaled.col_cost_, scaled.offset_ = np.ldexp(np.asarray(lp.col_cost_), -e), math.ldexp(lp.offset_, -e)
-        scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
-        scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
-        scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
-        h.passModel(scaled)
-    else:
-        h.passModel(lp)
+    scaled, e = scaled_lp(lp)
+    h.passModel(scaled)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
