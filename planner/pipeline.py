@@ -129,20 +129,20 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         compiled = compile_model(model)
     with timed(timings, "solve"):
         solution = solve_or_explain(compiled, inp, gap, limit, solver_options)
+    load_values(compiled, solution)
+    with timed(timings, "marginal"):
+        marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
     with timed(timings, "results"):
-        load_values(compiled, solution)
         provenance = {
             "input_sha256": sha256_of(path),
             "input_file": str(path),
             "planner_version": __version__,
             "pyomo_version": _version("pyomo"),
             "highspy_version": _version("highspy"),
+            "input_content_sha256": content_hash(inp),
+            "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
         }
-        provenance["input_content_sha256"] = content_hash(inp)
-        provenance["solver_options"] = ", ".join(f"{k}={v}" for k, v in solution.options.items())
-    with timed(timings, "marginal"):
-        marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
-    tables = report_tables(parts, solution, timings, provenance, marginal)
+        tables = report_tables(parts, solution, timings, provenance, marginal)
     if inp.has_scenario_sheet and value_of_risk:
         with timed(timings, "risk"):
             expected = objective_of(inp, tables["Scenarios"])["expected_cost"]
