@@ -267,7 +267,8 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     """Typed inputs from raw tables; raises InputError with every problem found."""
     chk = _Checker(problems)
     s = _settings(tables.get("settings"), chk)
-    horizon_ok = isinstance(s.get("start_quarter"), int) and isinstance(s.get("end_quarter"), int)
+    horizon_ok = (isinstance(s.get("start_quarter"), int) and isinstance(s.get("end_quarter"), int)
+                  and s["end_quarter"] >= s["start_quarter"])  # a reversed horizon is reported once, above
     if horizon_ok:
         chk.start, chk.end = s["start_quarter"], s["end_quarter"]  # type: ignore[assignment]
     n = chk.end - chk.start + 1
