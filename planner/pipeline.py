@@ -17,6 +17,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
+import pyomo.environ as pyo
 
 from planner import __version__
 from planner.audit import Audit, audit_plan
@@ -25,8 +26,9 @@ from planner.errors import InputError, NoPlanError, Problem
 from planner.inputs import Inputs
 from planner.marginal import marginal_tables
 from planner.model import build_model
+from planner.model.build import scenario_cost
 from planner.reader import read_workbook
-from planner.results import add_metrics, objective_of, report_tables
+from planner.results import add_metrics, report_tables
 from planner.risk import value_of_risk as risk_values
 from planner.solve import Compiled, Solution, compile_model, load_values, solve
 from planner.validate import validate
@@ -132,21 +134,22 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     load_values(compiled, solution)
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
-    with timed(timings, "results"):
-        provenance = {
-            "input_sha256": sha256_of(path),
-            "input_file": str(path),
-            "planner_version": __version__,
-            "pyomo_version": _version("pyomo"),
-            "highspy_version": _version("highspy"),
-            "input_content_sha256": content_hash(inp),
-            "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
-        }
-        tables = report_tables(parts, solution, timings, provenance, marginal)
+    provenance = {
+        "input_sha256": sha256_of(path),
+        "input_file": str(path),
+        "planner_version": __version__,
+        "pyomo_version": _version("pyomo"),
+        "highspy_version": _version("highspy"),
+        "input_content_sha256": content_hash(inp),
+        "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
+    }
+    risk = None
     if inp.has_scenario_sheet and value_of_risk:
         with timed(timings, "risk"):
-            expected = objective_of(inp, tables["Scenarios"])["expected_cost"]
+            expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
+                           for name, sc in inp.scenarios.items())
             risk = risk_values(inp, expected, gap, limit)
+    with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
     with timed(timings, "audit"):
         audit = audit_plan(inp, tables, solution.objective)
