@@ -267,3 +267,10 @@ def test_damaged_bytes_never_give_a_traceback(tmp_path, good):
             load_inputs(path)
         except InputError as err:
             assert err.problems and all(str(p) for p in err.problems)
+
+
+def test_reversed_horizon_is_one_error(tmp_path, caplog):
+    s = setcell(base_case(), "Settings", "end_quarter", "value", "2026Q2")
+    problems = _problems(write_workbook(s, tmp_path / "rev.xlsx"))
+    assert problems == ["Settings row 3, column 'value': end_quarter is before start_quarter 2026Q3 (value '2026Q2')"]
+    assert not any("outside the horizon" in r.message for r in caplog.records)
