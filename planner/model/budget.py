@@ -1,6 +1,6 @@
 """Annual capex budget (MODEL.md 4.9).
 
-budget[Y]: sum_{t in Y} unit_capex * order_block * order[h, s, t]
+budget[Y]: sum_{t in Y} unit_capex * order_block * ordered[h, t]     (ordered = sum_s order[h, s, t])
            + sum_{t in Y} capex_per_phase * phase[s, t]
            + sum_p nre_cost * commit[p]   (only in the year of q = 0)   <= capex_max[Y]   ($ cash)
 """
@@ -16,9 +16,9 @@ def cash_capex_terms(p: Parts) -> dict[int, Lin]:
     """Cash capex by horizon quarter as linear terms (orders, phases; NRE at q = 0)."""
     inp, m = p.inp, p.m
     cash: dict[int, Lin] = defaultdict(Lin)
-    for (h, _s, t) in m.order.index_set():
+    for (h, t), lin in p.ordered.items():
         hw = inp.hardware[h]
-        cash[t].add(hw.unit_capex * hw.order_block, m.order[h, _s, t])
+        cash[t].terms.extend((hw.unit_capex * hw.order_block * c, v) for c, v in lin.terms)
     for (s, t) in m.phase.index_set():
         cash[t].add(inp.sites[s].capex_per_phase, m.phase[s, t])
     for name in m.commit.index_set():

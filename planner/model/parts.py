@@ -42,6 +42,8 @@ class Parts:
     * ``active[c, q]``      accelerators of lease contract c active in q
     * ``owned[h, s, q, σ]`` accelerators of type h in service at site s in q, scenario σ
     * ``mw[s, q]``          IT MW online at site s in q
+    * ``ordered[h, t]``     order blocks of type h placed in t over all sites
+    * ``fleet[h, q, σ]``    accelerators of type h in service in q, scenario σ, all sites together
     * ``cost[σ]``           objective coefficients of scenario σ's cost (var -> $ present
       value) and ``cost_const[σ]`` the $ present value that no decision changes
     """
@@ -53,6 +55,8 @@ class Parts:
     active: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
     owned: dict[tuple[str, str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     mw: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    ordered: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    fleet: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     cost: dict[str, ComponentMap] = field(default_factory=dict)
     cost_const: dict[str, float] = field(default_factory=dict)
 

@@ -1,7 +1,7 @@
 """ASIC programs (``commit[p]``) and the supply limit of every hardware type.
 
-supply:  sum_s order_block(h) * order[h, s, t] <= max_order_per_quarter(h)
-program: sum_s order_block(h) * order[h, s, t] <= max_order_per_quarter(h) * commit[p]
+supply:  order_block(h) * ordered[h, t] <= max_order_per_quarter(h)      (ordered = sum_s order[h, s, t])
+program: order_block(h) * ordered[h, t] <= max_order_per_quarter(h) * commit[p]
          (blank limit: 10**7 * commit[p]); in the tight formulation the limit is at most what
          every site could take, and each order is linked to funding on its own:
          order[h, s, t] <= ub(order[h, s, t]) * commit[p]
@@ -27,7 +27,7 @@ def add_programs(p: Parts) -> None:
         if h.max_order_per_quarter is None and not h.program:
             continue
         for t in order_quarters(inp, h):
-            ordered = pyo.quicksum(h.order_block * m.order[h.name, s, t] for s in inp.sites)
+            ordered = p.ordered[h.name, t].expr(h.order_block)
             if h.program:
                 limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
                 if p.tight:  # no more than every site could take, and each order linked to funding
