@@ -49,12 +49,7 @@ def add_sites(p: Parts) -> None:
     for s in inp.sites.values():
         for q in range(inp.n):
             for sc in inp.scenarios:
-                load = Lin()
-                for h in inp.hardware.values():
-                    owned = p.owned.get((h.name, s.name, q, sc))
-                    if owned is not None:
-                        load.const += h.power_kw * owned.const
-                        load.terms.extend((h.power_kw * c, v) for c, v in owned.terms)
+                load = _load_kw(p, {h: p.owned.get((h, s.name, q, sc)) for h in inp.hardware})
                 if load.has_vars:
                     power[s.name, q, sc] = load.expr() - p.mw[s.name, q].expr(1000.0) <= 0
     constraint(m, "power", power)
@@ -62,15 +57,21 @@ def add_sites(p: Parts) -> None:
     if p.tight and len(inp.sites) > 1:  # the sum of the power rows, over fleet totals
         total = {}
         for q in range(inp.n):
+            mw = Lin(const=sum(p.mw[s.name, q].const for s in inp.sites.values()),
+                     terms=[t for s in inp.sites.values() for t in p.mw[s.name, q].terms])
             for sc in inp.scenarios:
-                load = Lin()
-                for h in inp.hardware.values():
-                    fleet = p.fleet.get((h.name, q, sc))
-                    if fleet is not None and h.power_kw > 0:
-                        load.const += h.power_kw * fleet.const
-                        load.terms.extend((h.power_kw * c, v) for c, v in fleet.terms)
+                load = _load_kw(p, {h: p.fleet.get((h, q, sc)) for h in inp.hardware})
                 if load.has_vars:
-                    mw = Lin(const=sum(p.mw[s.name, q].const for s in inp.sites.values()),
-                             terms=[t for s in inp.sites.values() for t in p.mw[s.name, q].terms])
                     total[q, sc] = load.expr() - mw.expr(1000.0) <= 0
         constraint(m, "power_total", total)
+
+
+def _load_kw(p: Parts, units_of: dict[str, Lin | None]) -> Lin:
+    """IT load in kW: sum_h power_kw(h) * units_of[h] over types with power and units."""
+    load = Lin()
+    for h in p.inp.hardware.values():
+        units = units_of[h.name]
+        if units is not None and h.power_kw > 0:
+            load.const += h.power_kw * units.const
+            load.terms.extend((h.power_kw * c, v) for c, v in units.terms)
+    return load
