@@ -22,7 +22,16 @@ import highspy
 from benchmarks.run import INSTANCES
 from benchmarks.variants import FAMILY
 from planner.model import FIRST_STAGE, build_model
-from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, continuous_lp, lp_solver, scaled_lp
+from planner.solve import (
+    FIXED_OPTIONS,
+    Compiled,
+    _new_highs,
+    compile_model,
+    continuous_lp,
+    copy_lp,
+    lp_solver,
+    scaled_lp,
+)
 from planner.synthetic import generate, write
 from planner.validate import load_inputs
 
@@ -32,12 +41,7 @@ def relaxed(c: Compiled, family: str | None) -> highspy.HighsLp:
     lp = c.lp
     if family is None:
         return lp
-    out = highspy.HighsLp()
-    out.num_col_, out.num_row_ = lp.num_col_, lp.num_row_
-    out.col_cost_, out.offset_ = lp.col_cost_, lp.offset_
-    out.col_lower_, out.col_upper_ = lp.col_lower_, lp.col_upper_
-    out.row_lower_, out.row_upper_ = lp.row_lower_, lp.row_upper_
-    out.a_matrix_ = lp.a_matrix_
+    out = copy_lp(lp)
     out.integrality_ = [highspy.HighsVarType.kContinuous if v.parent_component().name == family else kind
                         for v, kind in zip(c.columns, lp.integrality_)]
     return out

@@ -117,17 +117,24 @@ def objective_scale(lp: highspy.HighsLp) -> int:
     return int(math.ceil(math.log2(costs.max()))) - 10
 
 
+def copy_lp(lp: highspy.HighsLp) -> highspy.HighsLp:
+    """A shallow copy of ``lp`` (arrays shared) whose fields can be replaced one by one."""
+    out = highspy.HighsLp()
+    out.num_col_, out.num_row_ = lp.num_col_, lp.num_row_
+    out.col_cost_, out.offset_ = lp.col_cost_, lp.offset_
+    out.col_lower_, out.col_upper_ = lp.col_lower_, lp.col_upper_
+    out.row_lower_, out.row_upper_ = lp.row_lower_, lp.row_upper_
+    out.a_matrix_, out.integrality_ = lp.a_matrix_, lp.integrality_
+    return out
+
+
 def scaled_lp(lp: highspy.HighsLp) -> tuple[highspy.HighsLp, int]:
     """``lp`` with its objective divided by 2**e (:func:`objective_scale`), and e; ``lp`` itself if e = 0."""
     e = objective_scale(lp)
     if not e:
         return lp, 0
-    scaled = highspy.HighsLp()
-    scaled.num_col_, scaled.num_row_ = lp.num_col_, lp.num_row_
+    scaled = copy_lp(lp)
     scaled.col_cost_, scaled.offset_ = np.ldexp(np.asarray(lp.col_cost_), -e), math.ldexp(lp.offset_, -e)
-    scaled.col_lower_, scaled.col_upper_ = lp.col_lower_, lp.col_upper_
-    scaled.row_lower_, scaled.row_upper_ = lp.row_lower_, lp.row_upper_
-    scaled.a_matrix_, scaled.integrality_ = lp.a_matrix_, lp.integrality_
     return scaled, e
 
 
@@ -181,17 +188,14 @@ def continuous_lp(compiled: Compiled, solution: Solution | None) -> highspy.High
     (the plan's short-run view); without, the LP relaxation (the long-run view, as if capacity
     could be bought in fractions of a block)."""
     lp = compiled.lp
-    out = highspy.HighsLp()
-    out.num_col_, out.num_row_ = lp.num_col_, lp.num_row_
-    out.col_cost_, out.offset_ = lp.col_cost_, lp.offset_
+    out = copy_lp(lp)
+    out.integrality_ = []  # an LP
     lower, upper = np.array(lp.col_lower_), np.array(lp.col_upper_)
     if solution is not None:
         assert solution.col_value is not None
         lower[compiled.integer] = solution.col_value[compiled.integer]
         upper[compiled.integer] = solution.col_value[compiled.integer]
     out.col_lower_, out.col_upper_ = lower, upper
-    out.row_lower_, out.row_upper_ = lp.row_lower_, lp.row_upper_
-    out.a_matrix_ = lp.a_matrix_
     return out
 
 

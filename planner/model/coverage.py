@@ -27,8 +27,8 @@ def add_coverage(p: Parts) -> None:
     inp, m, r = p.inp, p.m, p.inp.settings.discount_rate
     W, Q, S = list(inp.workloads), range(inp.n), list(inp.scenarios)
 
-    owned_hq = {key: lin for key, lin in p.fleet.items() if lin.has_vars or lin.const > 0}
-    owned_keys = [(h, w, q, sc) for (h, q, sc) in owned_hq for w in W if inp.eff(h, w) > 0]
+    fleet = {key: lin for key, lin in p.fleet.items() if lin.has_vars or lin.const > 0}
+    owned_keys = [(h, w, q, sc) for (h, q, sc) in fleet for w in W if inp.eff(h, w) > 0]
     lease_keys = [(c, w, q, sc) for (c, q), lin in p.active.items() if lin.has_vars or lin.const > 0
                   for w in W if inp.throughput.get((p.contracts[c][1], w), 0.0) > 0 for sc in S]
     use_owned = variables(m, "use_owned", owned_keys, 4, pyo.NonNegativeReals)
@@ -64,7 +64,7 @@ def add_coverage(p: Parts) -> None:
         cover[w, q, sc] = lin.expr() >= inp.required(w, q, sc)
     constraint(m, "coverage", cover)
     constraint(m, "owned_capacity", {
-        k: lin.expr() - owned_hq[k].expr() <= 0 for k, lin in used_owned.items()})
+        k: lin.expr() - fleet[k].expr() <= 0 for k, lin in used_owned.items()})
     constraint(m, "lease_capacity", {
         (c, q, sc): lin.expr() - p.active[c, q].expr() <= 0 for (c, q, sc), lin in used_lease.items()})
     constraint(m, "asic_share", {

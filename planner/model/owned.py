@@ -75,9 +75,8 @@ def _site_totals(p: Parts, order: pyo.Var) -> None:
         return
     bounds = {}
     for (hn, t), site_orders in by_ht.items():
-        caps = [c for c in (supply_blocks(inp.hardware[hn]),) if c is not None]
-        if all(v.ub is not None for v in site_orders):
-            caps.append(sum(v.ub for v in site_orders))
+        site_cap = sum(v.ub for v in site_orders) if all(v.ub is not None for v in site_orders) else None
+        caps = [c for c in (supply_blocks(inp.hardware[hn]), site_cap) if c is not None]
         if caps:
             bounds[hn, t] = min(caps)
     total = variables(m, "ordered", list(by_ht), 2, pyo.NonNegativeIntegers, bounds)
