@@ -19,9 +19,22 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+from pyomo.common import dependencies
+from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
+
+# Pyomo hooks the first import of scipy (by anyone) to also import scipy.stats, .integrate and
+# .spatial, about 0.5 s per run that the planner never uses; only scipy.sparse is needed, for the
+# compiler's matrices. Drop that hook (a Pyomo internal: if it moves, this does nothing) and hand
+# the compiler its array types through its documented class-attribute hooks.
+if getattr(dependencies.scipy_available, "_callback", None) is not None:
+    dependencies.scipy_available._callback = None
+import scipy.sparse  # noqa: E402
 
 log = logging.getLogger(__name__)
+
+_LinearStandardFormCompiler_impl._to_vector = np.fromiter
+_LinearStandardFormCompiler_impl._csc_matrix = scipy.sparse.csc_array
+_LinearStandardFormCompiler_impl._csr_matrix = scipy.sparse.csr_array
 
 #: Solver options fixed for repeatable runs (see README, "Determinism").
 FIXED_OPTIONS: dict[str, object] = {"threads": 1, "random_seed": 0, "output_flag": False}
