@@ -19,19 +19,17 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
-from pyomo.common import dependencies
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
-# Pyomo hooks the first import of scipy (by anyone) to also import scipy.stats, .integrate and
-# .spatial, about 0.5 s per run that the planner never uses; only scipy.sparse is needed, for the
-# compiler's matrices. Drop that hook (a Pyomo internal: if it moves, this does nothing) and hand
-# the compiler its array types through its documented class-attribute hooks.
-if getattr(dependencies.scipy_available, "_callback", None) is not None:
-    dependencies.scipy_available._callback = None
-import scipy.sparse  # noqa: E402
+from planner.pyomo_hooks import drop_import_hooks
+
+drop_import_hooks()
+import scipy.sparse  # noqa: E402  (after the hooks are dropped: only scipy.sparse is loaded)
 
 log = logging.getLogger(__name__)
 
+# The compiler's array types, through its documented class-attribute hooks (resolving them
+# itself would go through Pyomo's deferred scipy module).
 _LinearStandardFormCompiler_impl._to_vector = np.fromiter
 _LinearStandardFormCompiler_impl._csc_matrix = scipy.sparse.csc_array
 _LinearStandardFormCompiler_impl._csr_matrix = scipy.sparse.csr_array
