@@ -58,18 +58,18 @@ def test_benchmark_variants_keep_the_optimum(tmp_path, seed):
         assert result["objective"] == pytest.approx(oracle.objective, rel=1e-7), variant
 
 
-
-def test_order_total_is_capped_by_demand(tmp_path):
-    """The demand bound caps the blocks ordered in a quarter over all sites, not only per site.
+def test_order_bounds_and_funding_row(tmp_path):
+    """Tight bounds on a program's orders, and the funding row built from them.
 
     Base case with two 10 MW sites and an ASIC M1 of program P (NRE 0): 1 kW, capex 40,000,
-    life 4, lead 0, blocks of 300, no order limit, throughput 1. Demand is 1000 du, so at most
-    1000 M1 can ever serve and ceil(1000 / 300) = 4 blocks is the most worth ordering in one
-    quarter. Per site: power bound floor(10,000 kW / (1 kW x 300)) = 33, demand bound 4, so
-    order[M1, s, t] <= 4 and the site caps sum to 8; the total's bound is min(8, 4) = 4, and
-    the funding row reads 300 x ordered <= 300 x 4 x commit. The optimum is the base case's:
-    H100 in one block of 1000 for 4 quarters at 10,219 = 40,876,000 (M1 would need 4 blocks,
-    1200 units: 49,051,200); the plain formulation, the oracle, must agree.
+    life 4, lead 0, blocks of 300, no order limit, throughput 1. Per site and quarter:
+    power bound floor(10,000 kW / (1 kW x 300)) = 33 blocks, demand bound ceil(1000 du /
+    (1 du x 300)) = 4 (no more than 1000 M1 can ever serve), so order[M1, s, t] <= 4; the
+    total over sites, ordered[M1, t], is capped by the sites' caps summed, 8, and the blank
+    supply limit (10**7 units) is cut to that in the funding row: 300 x ordered <= 2400 x
+    commit. The optimum is the base case's: H100 in one block of 1000 for 4 quarters at
+    10,219 = 40,876,000 (M1 would need 4 blocks, 1200 units: 49,051,200); the plain
+    formulation, the oracle, must agree.
     """
     from pyomo.repn import generate_standard_repn
 
@@ -85,10 +85,10 @@ def test_order_total_is_capped_by_demand(tmp_path):
     inp = load_inputs(write_workbook(sheets, tmp_path / "case.xlsx"))
     model, _ = build_model(inp)
     assert [model.order["M1", s, 0].ub for s in ("dc1", "dc2")] == [4, 4]
-    assert model.ordered["M1", 0].ub == 4
+    assert model.ordered["M1", 0].ub == 8
     repn = generate_standard_repn(model.supply["M1", 0].body)
     assert dict(zip((v.name for v in repn.linear_vars), repn.linear_coefs)) == {"ordered[M1,0]": 300,
-                                                                               "commit[P]": -1200}
+                                                                               "commit[P]": -2400}
     for tight in (True, False):
         solution = solve(compile_model(build_model(inp, tight=tight)[0]), 1e-9, 60)
         assert solution.objective == pytest.approx(40_876_000, rel=1e-9)

@@ -10,10 +10,7 @@ max phases). Every bound here keeps the optimum:
   put to use, ``max over q, σ of sum_w cap(w, q, σ) / du(h, w)`` with
   ``cap = required`` (times ``asic_share_max`` for kind asic); a larger order or
   lease only adds cost (every cost is >= 0) and frees nothing, so blocks
-  <= ceil(that / block). It bounds the blocks of h ordered in one quarter over
-  all sites (``ordered[h, t]``) too: more than that leaves at least one whole
-  block idle in every quarter those units serve, and dropping it from any site
-  that ordered it keeps the plan feasible and costs less.
+  <= ceil(that / block).
 """
 
 from __future__ import annotations
@@ -61,28 +58,9 @@ def order_blocks(inp: Inputs, h: Hardware, s: Site, tight: bool) -> int | None:
     if h.power_kw > 0:
         mw = s.existing_mw + s.phase_mw * s.max_phases
         bounds.append(math.floor(1000.0 * mw / (h.power_kw * h.order_block) + 1e-9))
-    bounds.append(demand_blocks(inp, h))
+    units = useful_units(inp, h.name, lambda w: inp.eff(h.name, w))
+    bounds.append(math.ceil(units / h.order_block - 1e-9))
     return max(0, min(bounds))
-
-
-def demand_blocks(inp: Inputs, h: Hardware) -> int:
-    """Most order blocks of h worth placing in one quarter, all sites together (dominance, see above)."""
-    return math.ceil(useful_units(inp, h.name, lambda w: inp.eff(h.name, w)) / h.order_block - 1e-9)
-
-
-def ordered_blocks(inp: Inputs, h: Hardware, site_caps: list[int | None], tight: bool) -> int | None:
-    """Upper bound on the blocks of h ordered in one quarter over all sites (None: none).
-
-    The smallest of the supply limit, the sites' own caps summed and, in the tight
-    formulation, the demand bound: the dominance argument holds for the total too
-    (more than that in one quarter leaves a whole block idle in every quarter it serves).
-    """
-    caps = [c for c in (supply_blocks(h),) if c is not None]
-    if all(c is not None for c in site_caps):
-        caps.append(sum(site_caps))
-    if tight:
-        caps.append(demand_blocks(inp, h))
-    return max(0, min(caps)) if caps else None
 
 
 def lease_blocks(inp: Inputs, o: LeaseOffer, tight: bool) -> int | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from planner.economics import crf, discount, energy_per_unit_quarter, pv
-from planner.model.bounds import order_blocks, ordered_blocks
+from planner.model.bounds import order_blocks, supply_blocks
 from planner.model.parts import Lin, Parts, constraint, variables
 from planner.timing import fleet_quarters, in_service, order_quarters
 
@@ -75,9 +75,10 @@ def _site_totals(p: Parts, order: pyo.Var) -> None:
         return
     bounds = {}
     for (hn, t), site_orders in by_ht.items():
-        cap = ordered_blocks(inp, inp.hardware[hn], [v.ub for v in site_orders], p.tight)
-        if cap is not None:
-            bounds[hn, t] = cap
+        site_cap = sum(v.ub for v in site_orders) if all(v.ub is not None for v in site_orders) else None
+        caps = [c for c in (supply_blocks(inp.hardware[hn]), site_cap) if c is not None]
+        if caps:
+            bounds[hn, t] = min(caps)
     total = variables(m, "ordered", list(by_ht), 2, pyo.NonNegativeIntegers, bounds)
     for key in by_ht:
         p.ordered[key] = Lin(terms=[(1.0, total[key])])

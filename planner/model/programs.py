@@ -2,9 +2,8 @@
 
 supply:  order_block(h) * ordered[h, t] <= max_order_per_quarter(h)      (ordered = sum_s order[h, s, t])
 program: order_block(h) * ordered[h, t] <= max_order_per_quarter(h) * commit[p]
-         (blank limit: 10**7 * commit[p]); in the tight formulation the limit is at most the
-         bound on ordered[h, t] (what every site could take, and the demand bound of
-         planner/model/bounds.py), and each order is linked to funding on its own:
+         (blank limit: 10**7 * commit[p]); in the tight formulation the limit is at most what
+         every site could take, and each order is linked to funding on its own:
          order[h, s, t] <= ub(order[h, s, t]) * commit[p]
 cost:    nre_cost(p) * commit[p], paid once at q = 0 (not discounted).
 """
@@ -13,7 +12,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
-from planner.model.bounds import PROGRAM_BIG_M, ordered_blocks
+from planner.model.bounds import PROGRAM_BIG_M
 from planner.model.parts import Parts, constraint, variables
 from planner.timing import order_quarters
 
@@ -31,9 +30,8 @@ def add_programs(p: Parts) -> None:
             ordered = p.ordered[h.name, t].expr(h.order_block)
             if h.program:
                 limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
-                if p.tight:  # no more than ordered[h, t] can be, and each order linked to funding
-                    cap = ordered_blocks(inp, h, [m.order[h.name, s, t].ub for s in inp.sites], True)
-                    limit = min(limit, h.order_block * cap)
+                if p.tight:  # no more than every site could take, and each order linked to funding
+                    limit = min(limit, sum(h.order_block * m.order[h.name, s, t].ub for s in inp.sites))
                     for s in inp.sites:
                         var = m.order[h.name, s, t]
                         if var.ub:
