@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, is_dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -30,19 +28,11 @@ from planner.model.build import scenario_cost
 from planner.reader import read_workbook
 from planner.results import add_metrics, report_tables
 from planner.risk import value_of_risk as risk_values
-from planner.solve import Compiled, Solution, compile_model, load_values, solve
+from planner.solve import Compiled, Solution, compile_model, solve
+from planner.solved import solve_inputs, timed
 from planner.validate import validate
 
 log = logging.getLogger("planner")
-
-
-@contextmanager
-def timed(timings: dict[str, float], stage: str):
-    """Record the wall time of ``stage`` in ``timings`` and log it."""
-    t0 = time.perf_counter()
-    yield
-    timings[stage] = time.perf_counter() - t0
-    log.info("%-8s %8.3f s", stage, timings[stage])
 
 
 def _version(package: str) -> str:
@@ -126,12 +116,9 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     inp = load(path, timings)
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
-    with timed(timings, "build"):
-        model, parts = build_model(inp)
-        compiled = compile_model(model)
-    with timed(timings, "solve"):
-        solution = solve_or_explain(compiled, inp, gap, limit, solver_options)
-    load_values(compiled, solution)
+    solved = solve_inputs(inp, gap, limit, timings=timings,
+                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options))
+    parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
     provenance = {

@@ -17,25 +17,18 @@ from dataclasses import replace
 import pyomo.environ as pyo
 
 from planner.inputs import Inputs, Scenario
-from planner.model import FIRST_STAGE, build_model
+from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
-from planner.solve import compile_model, load_values, solve
+from planner.solved import solve_inputs
 
 
 def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None):
     """Solve (with first-stage values ``fixed``); returns the model, the objective and cost[σ] per scenario."""
-    model, parts = build_model(inp)
-    if fixed:
-        for name, values in fixed.items():
-            for index, var in getattr(model, name).items():
-                var.fix(values.get(index, 0.0))
-    compiled = compile_model(model)
-    solution = solve(compiled, gap, time_limit_s)
-    if not solution.has_plan:
-        return model, math.nan, {}
-    load_values(compiled, solution)
-    costs = {sc: float(pyo.value(scenario_cost(parts, sc))) for sc in inp.scenarios}
-    return model, solution.objective, costs
+    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed)
+    if not solved.solution.has_plan:
+        return solved.model, math.nan, {}
+    costs = {sc: float(pyo.value(scenario_cost(solved.parts, sc))) for sc in inp.scenarios}
+    return solved.model, solved.solution.objective, costs
 
 
 def expected_value_scenario(inp: Inputs) -> Scenario:

@@ -22,9 +22,9 @@ import pandas as pd
 
 from planner.charts import ChartBlock
 from planner.inputs import Inputs
-from planner.model import build_model, first_stage_decisions
+from planner.model import first_stage_decisions
 from planner.results import COST_COLUMNS, cost_summary
-from planner.solve import compile_model, load_values, solve
+from planner.solved import solve_inputs
 from planner.variation import Variation, VariationError, apply, grid, is_identity
 
 log = logging.getLogger(__name__)
@@ -39,15 +39,14 @@ def solve_case(inp: Inputs, variations: list[Variation], values: tuple[str, ...]
         case = inp
         for v, x in zip(variations, values):
             case = apply(case, v, x)
-        model, parts = build_model(case)
-        compiled = compile_model(model)
-        solution = solve(compiled, gap, time_limit_s)
+        solved = solve_inputs(case, gap, time_limit_s)
+        solution = solved.solution
         row.update(status=solution.status, gap=solution.gap)
         if not solution.has_plan:
             row.update(error="no plan found (time limit or infeasible)")
             return row
-        load_values(compiled, solution)
-        row.update(total_cost=solution.objective, **cost_summary(parts), decisions=first_stage_decisions(model, case))
+        row.update(total_cost=solution.objective, **cost_summary(solved.parts),
+                   decisions=first_stage_decisions(solved.model, case))
     except VariationError as exc:
         row.update(status="invalid", error=str(exc))
     except Exception as exc:  # a failed case is reported, never stops the sweep

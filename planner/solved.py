@@ -1,0 +1,67 @@
+"""One model from typed inputs to a loaded plan: build -> compile -> solve -> load.
+
+Every solve of the planner runs this sequence: the main run (``planner.pipeline``),
+the expected-value and wait-and-see problems (``planner.risk``) and each sweep case
+(``planner.sweep``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+
+import pyomo.environ as pyo
+
+from planner.inputs import Inputs
+from planner.model import build_model
+from planner.model.parts import Parts
+from planner.solve import Compiled, Solution, compile_model, load_values, solve
+
+log = logging.getLogger("planner")
+
+Solver = Callable[[Compiled, float, float], Solution]
+
+
+@contextmanager
+def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Record the wall time of ``stage`` in ``timings`` (seconds) and log it."""
+    t0 = time.perf_counter()
+    yield
+    timings[stage] = time.perf_counter() - t0
+    log.info("%-8s %8.3f s", stage, timings[stage])
+
+
+@dataclass
+class Solved:
+    """A solved model; the variables hold the plan when ``solution.has_plan``."""
+
+    model: pyo.ConcreteModel
+    parts: Parts
+    compiled: Compiled
+    solution: Solution
+
+
+def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, dict] | None = None,
+                 solver: Solver = solve, timings: dict[str, float] | None = None) -> Solved:
+    """Build the tight model of ``inp``, fix the variables in ``fixed`` (component name -> index ->
+    value; an index not given is fixed at 0), solve with ``solver`` (relative gap, seconds) and
+    load the plan into the model. With ``timings``, the stages ``build`` and ``solve`` are timed
+    and logged (the main run); without, nothing is logged (the runs for vss, evpi and sweeps)."""
+
+    def stage(name: str):
+        return nullcontext() if timings is None else timed(timings, name)
+
+    with stage("build"):
+        model, parts = build_model(inp)
+        for name, values in (fixed or {}).items():
+            for index, var in getattr(model, name).items():
+                var.fix(values.get(index, 0.0))
+        compiled = compile_model(model)
+    with stage("solve"):
+        solution = solver(compiled, gap, time_limit_s)
+    if solution.has_plan:
+        load_values(compiled, solution)
+    return Solved(model, parts, compiled, solution)
