@@ -79,6 +79,22 @@ def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
     return blocks
 
 
+#: matplotlib's default colour cycle (tab10), so the PNGs and the Excel charts match.
+PALETTE = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F", "BCBD22", "17BECF")
+
+
+def line_colors(lines: list[str]) -> dict[str, str]:
+    """Hex colour of each line series: black for ``required``; otherwise one colour per owner
+    in order of first appearance, so a site's ``<site> MW online`` (solid) and ``<site> MW used``
+    (dashed) lines share one."""
+    owners: dict[str, str] = {}
+    colors = {}
+    for name in lines:
+        owner = name.removesuffix(" MW online").removesuffix(" MW used")
+        colors[name] = "000000" if name == "required" else owners.setdefault(owner, PALETTE[len(owners) % 10])
+    return colors
+
+
 def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
     """Write ``block`` into ``data`` from column ``col`` and return its chart; ``refs`` gets each
     series title -> the range it points at."""
@@ -97,10 +113,14 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
             c = col + list(frame.columns).index(name)
             refs[name] = f"ChartData!${get_column_letter(c)}$3:${get_column_letter(c)}${last}"
             chart.add_data(Reference(data, min_col=c, min_row=2, max_row=last), titles_from_data=True)
-        for s in chart.series:  # quarter labels are text: a string reference, not a number one
+        for s, name in zip(chart.series, names):  # quarter labels are text: a string reference
             s.cat = AxDataSource(strRef=StrRef(f=f"'ChartData'!{cats}"))
             if isinstance(chart, LineChart):
                 s.smooth = False
+                s.graphicalProperties.line.solidFill = line_colors(block.lines)[name]
+                s.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
+                if name.endswith("used"):
+                    s.graphicalProperties.line.dashStyle = "dash"
 
     if block.horizontal:
         chart = BarChart()
@@ -184,9 +204,10 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
                 for c, v in zip(block.stacked, values):
                     ax.bar(x, v, bottom=bottom, label=c)
                     bottom = v if bottom is None else bottom + v
+        colors = line_colors(block.lines)
         for c in block.lines:
             ax.plot(x, frame[c].to_numpy(dtype=float), label=c, linewidth=2,
-                    linestyle="--" if c.endswith("used") else "-", color="black" if c == "required" else None)
+                    linestyle="--" if c.endswith("used") else "-", color=f"#{colors[c]}")
         ax.set_xticks(x)
         ax.set_xticklabels(frame["quarter"], rotation=60, fontsize=8)
         ax.set_title(block.title)
