@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.economics import crf, cvar, discount, energy_per_unit_quarter
 from planner.inputs import Inputs

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.inputs import Inputs, Scenario
 from planner.model import FIRST_STAGE

@@ -15,7 +15,7 @@ excess are not built.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
 from planner.inputs import Inputs

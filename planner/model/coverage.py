@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.economics import discount
 from planner.model.parts import Lin, Parts, constraint, variables

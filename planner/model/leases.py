@@ -8,7 +8,7 @@ Signing limit ``lease[o, t] <= max_blocks_per_quarter`` is the variable's upper 
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.economics import pv
 from planner.model.bounds import lease_blocks

@@ -18,7 +18,7 @@ Only the power rows and the funding links see the sites' own orders.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.economics import crf, discount, energy_per_unit_quarter, pv
 from planner.model.bounds import order_blocks, supply_blocks

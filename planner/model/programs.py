@@ -10,7 +10,7 @@ cost:    nre_cost(p) * commit[p], paid once at q = 0 (not discounted).
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.model.bounds import PROGRAM_BIG_M
 from planner.model.parts import Parts, constraint, variables

@@ -13,7 +13,7 @@ cost        = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from planner.economics import crf, pv
 from planner.model.parts import Lin, Parts, constraint, variables
