@@ -109,6 +109,7 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
     cats = f"${letter}$3:${letter}${last}"
 
     def series(names: list[str], chart) -> None:
+        colors = line_colors(names)
         for name in names:
             c = col + list(frame.columns).index(name)
             refs[name] = f"ChartData!${get_column_letter(c)}$3:${get_column_letter(c)}${last}"
@@ -117,7 +118,7 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
             s.cat = AxDataSource(strRef=StrRef(f=f"'ChartData'!{cats}"))
             if isinstance(chart, LineChart):
                 s.smooth = False
-                s.graphicalProperties.line.solidFill = line_colors(block.lines)[name]
+                s.graphicalProperties.line.solidFill = colors[name]
                 s.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
                 if name.endswith("used"):
                     s.graphicalProperties.line.dashStyle = "dash"
