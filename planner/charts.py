@@ -91,7 +91,7 @@ def line_colors(lines: list[str]) -> dict[str, str]:
     colors = {}
     for name in lines:
         owner = name.removesuffix(" MW online").removesuffix(" MW used")
-        colors[name] = "000000" if name == "required" else owners.setdefault(owner, PALETTE[len(owners) % 10])
+        colors[name] = "000000" if name == "required" else owners.setdefault(owner, PALETTE[len(owners) % len(PALETTE)])
     return colors
 
 
