@@ -28,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="report folder (default outputs/<input stem>/)")
     run.add_argument("--time-limit", type=float, dest="time_limit", help="solver time limit, s")
     run.add_argument("--mip-gap", type=float, dest="mip_gap", help="relative MIP gap")
+    run.add_argument("--workers", type=int, help="HiGHS searches at once, sharing plans (default: "
+                     "solver_workers in Settings, else one per core, at most 2; 1: repeatable)")
     val = sub.add_parser("validate", help="check a workbook without solving")
     val.add_argument("input", type=Path)
     tpl = sub.add_parser("template", help="write an empty, documented workbook")
@@ -69,6 +71,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         print(f"--time-limit must be positive, got {args.time_limit}", file=sys.stderr)
         return 2
+    if args.workers is not None and args.workers < 1:
+        print(f"--workers must be at least 1, got {args.workers}", file=sys.stderr)
+        return 2
     if _same_file(args.input, out / "plan.xlsx") or _same_file(args.input, out):
         print(f"refusing to overwrite the input {args.input} with the report", file=sys.stderr)
         return 2
@@ -76,7 +81,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"--out {out} is a file, not a folder", file=sys.stderr)
         return 2
     try:
-        result = plan(args.input, args.mip_gap, args.time_limit)
+        result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers)
     except InputError as err:
         return _print_problems(err, args.input)
     except NoPlanError as err:

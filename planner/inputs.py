@@ -20,6 +20,7 @@ class Settings:
     time_limit_s: float
     risk_aversion: float = 0.0
     cvar_alpha: float = 0.9
+    solver_workers: int | None = None  # None: planner.solve.default_workers()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from planner.model.build import scenario_cost
 from planner.reader import read_workbook
 from planner.results import add_metrics, report_tables
 from planner.risk import value_of_risk as risk_values
-from planner.solve import Compiled, Solution, compile_model, solve
+from planner.solve import Compiled, Solution, compile_model, default_workers, solve
 from planner.solved import solve_inputs, timed
 from planner.validate import validate
 
@@ -56,9 +56,9 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
 
 
 def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     extra: dict | None = None) -> Solution:
+                     extra: dict | None = None, workers: int = 1) -> Solution:
     """Solve; raise NoPlanError in the planner's terms when there is no plan."""
-    solution = solve(compiled, gap, limit, extra)
+    solution = solve(compiled, gap, limit, extra, workers)
     if solution.has_plan:
         return solution
     if solution.status == "time_limit":
@@ -106,8 +106,12 @@ def content_hash(inp: Inputs) -> str:
 
 
 def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
-         value_of_risk: bool = True, solver_options: dict | None = None) -> RunResult:
+         value_of_risk: bool = True, solver_options: dict | None = None,
+         workers: int | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
+
+    ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
+    :func:`planner.solve.default_workers`); 1 is the single, repeatable search.
 
     With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
     and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
@@ -116,8 +120,9 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     inp = load(path, timings)
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
+    searches = workers or inp.settings.solver_workers or default_workers()
     solved = solve_inputs(inp, gap, limit, timings=timings,
-                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options))
+                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options, searches))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))

@@ -76,6 +76,9 @@ SETTINGS: tuple[Column, ...] = (
        required=False, default=0.001),
     _c("time_limit_s", "number", "s", "Solver time limit in seconds.", required=False,
        default=600.0, minimum=1e-9),
+    _c("solver_workers", "integer", "searches",
+       "HiGHS searches run at once, sharing plans and bounds (blank: one per core, at most 2; "
+       "1: one repeatable search).", required=False, default=None, minimum=1),
     _c("risk_aversion", "fraction", "fraction",
        "Weight lambda of CVaR in the objective (1 - lambda) E[cost] + lambda CVaR (with Scenarios).",
        required=False, default=0.0),

@@ -21,6 +21,7 @@ import numpy as np
 import pyomo.core as pyo
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler, _LinearStandardFormCompiler_impl
 
+from planner import portfolio
 from planner.pyomo_hooks import drop_import_hooks
 
 drop_import_hooks()
@@ -149,42 +150,86 @@ def scaled_lp(lp: highspy.HighsLp) -> tuple[highspy.HighsLp, int]:
     return scaled, e
 
 
-def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None) -> Solution:
-    """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options."""
+_STATUS_NAMES = {
+    highspy.HighsModelStatus.kOptimal: "optimal", highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kInfeasible: "infeasible", highspy.HighsModelStatus.kUnbounded: "unbounded",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible", highspy.HighsModelStatus.kModelEmpty: "optimal",
+    highspy.HighsModelStatus.kInterrupt: "interrupted", highspy.HighsModelStatus.kSolutionLimit: "solution_limit",
+    highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
+}
+
+
+def default_workers() -> int:
+    """Searches run at once by default: one per core, at most 2 (the most measured, see README)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
+          workers: int = 1) -> Solution:
+    """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
+
+    With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
+    0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP by one search."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
-    h = _new_highs(options)
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
+    is_mip = bool(compiled.integer.any())
+    if is_mip and workers > 1:
+        return _solve_portfolio(compiled, scaled, e, options, workers)
+    h = _new_highs(options)
     h.passModel(scaled)
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
     info = h.getInfo()
-    S = highspy.HighsModelStatus
-    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    name = {S.kOptimal: "optimal", S.kTimeLimit: "time_limit", S.kInfeasible: "infeasible",
-            S.kUnbounded: "unbounded", S.kUnboundedOrInfeasible: "infeasible",
-            S.kModelEmpty: "optimal", S.kInterrupt: "interrupted", S.kSolutionLimit: "solution_limit",
-            S.kIterationLimit: "iteration_limit"}.get(status, "error")
-    if status == S.kModelEmpty:
-        has_plan = True
+    has_plan = info.primal_solution_status == 2 or status == highspy.HighsModelStatus.kModelEmpty
+    col_value = objective = None
     if has_plan:
         col_value = np.array(h.getSolution().col_value, dtype=float) if lp.num_col_ else np.zeros(0)
-        col_value[compiled.integer] = np.round(col_value[compiled.integer])
         objective = math.ldexp(float(info.objective_function_value), e) if lp.num_col_ else lp.offset_
-    else:
-        col_value, objective = None, math.nan
-    is_mip = bool(compiled.integer.any())
     bound = math.ldexp(float(info.mip_dual_bound), e) if is_mip else objective
     gap = float(info.mip_gap) if is_mip else 0.0
-    if status == S.kOptimal and not math.isfinite(gap):
+    nodes = int(info.mip_node_count) if is_mip else 0
+    return _solution(compiled, status, col_value, objective, bound, gap, seconds, nodes,
+                     dict(options, objective_scale=f"2**-{e}"))
+
+
+def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
+                     workers: int) -> Solution:
+    """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
+
+    def make(i: int) -> highspy.Highs:
+        h = _new_highs(dict(options, random_seed=i))
+        h.passModel(scaled)
+        return h
+
+    out = portfolio.run(make, workers, float(options["mip_rel_gap"]), float(options["time_limit"]))  # type: ignore[arg-type]
+    objective = math.ldexp(out.primal, e) if out.plan is not None else None
+    log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
+             out.seconds, out.nodes)
+    return _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
+                     out.seconds, out.nodes,
+                     dict(options, random_seed=f"0..{workers - 1}", workers=workers, objective_scale=f"2**-{e}"))
+
+
+def _solution(compiled: Compiled, status: highspy.HighsModelStatus, col_value: np.ndarray | None,
+              objective: float | None, bound: float | None, gap: float, seconds: float, nodes: int,
+              options: dict[str, object]) -> Solution:
+    """A :class:`Solution` from what a search returned (objective and bound in dollars)."""
+    lp = compiled.lp
+    has_plan = col_value is not None
+    if has_plan:
+        col_value = np.array(col_value, dtype=float)
+        col_value[compiled.integer] = np.round(col_value[compiled.integer])
+    if status == highspy.HighsModelStatus.kOptimal and not math.isfinite(gap):
         gap = 0.0
     return Solution(
-        status=name, has_plan=has_plan, objective=objective, best_bound=bound, gap=gap,
-        seconds=seconds, nodes=int(info.mip_node_count) if is_mip else 0,
+        status=_STATUS_NAMES.get(status, "error"), has_plan=has_plan,
+        objective=math.nan if objective is None else objective,
+        best_bound=math.nan if bound is None else bound, gap=gap, seconds=seconds, nodes=nodes,
         columns=lp.num_col_, rows=lp.num_row_, integer_columns=int(compiled.integer.sum()),
-        nonzeros=len(lp.a_matrix_.value_), options=dict(options, objective_scale=f"2**-{e}"), col_value=col_value)
+        nonzeros=len(lp.a_matrix_.value_), options=options, col_value=col_value)
 
 
 def load_values(compiled: Compiled, solution: Solution) -> None:
