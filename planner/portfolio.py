@@ -37,6 +37,9 @@ import numpy as np
 
 S = highspy.HighsModelStatus
 
+#: Called with (seconds since the searches started, the portfolio's gap) each time the gap shrinks.
+Progress = Callable[[float, float], None]
+
 #: How long :func:`run` waits for the searches to acknowledge a stop before returning, s.
 GRACE_S = 0.25
 
@@ -62,6 +65,9 @@ class Board:
     bounds: list[float] = field(default_factory=list)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    progress: Progress | None = None  # told (seconds since start, gap) when the gap shrinks
+    start: float = field(default_factory=time.perf_counter)
+    last_gap: float = math.inf
 
     @property
     def bound(self) -> float:
@@ -75,14 +81,24 @@ class Board:
             if objective < self.primal:
                 self.primal, self.plan, self.owner = objective, plan, worker
                 self.version += 1
+                self._report()
 
     def post_bound(self, worker: int, bound: float) -> None:
         """Record ``bound``; decide the stop when the portfolio's gap reaches the target."""
         with self.lock:
             if bound > self.bounds[worker]:
                 self.bounds[worker] = bound
+                self._report()
             if self.gap() <= self.target_gap:
                 self.stop.set()
+
+    def _report(self) -> None:
+        """Tell ``progress`` of a smaller gap (called with the lock held)."""
+        gap = self.gap()
+        if gap < self.last_gap:
+            self.last_gap = gap
+            if self.progress is not None:
+                self.progress(time.perf_counter() - self.start, gap)
 
 
 @dataclass
@@ -137,10 +153,11 @@ def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
     h.cbMipInterrupt.subscribe(interrupt)
 
 
-def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, time_limit_s: float) -> Outcome:
+def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, time_limit_s: float,
+        progress: Progress | None = None) -> Outcome:
     """Run ``workers`` searches, ``make(i)`` giving search i's HiGHS instance with the model passed
     and its options set (seed i); return when the answer is decided (see the module docstring)."""
-    board = Board(target_gap, bounds=[-math.inf] * workers)
+    board = Board(target_gap, bounds=[-math.inf] * workers, progress=progress)
     searches = [Search() for _ in range(workers)]
     ended = threading.Event()
     highs = [make(i) for i in range(workers)]  # created here: creating HiGHS redirects fd 1 briefly
@@ -164,7 +181,7 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
                 board.stop.set()  # a search that ended on its own ends the portfolio
             ended.set()
 
-    t0 = time.perf_counter()
+    t0 = board.start = time.perf_counter()
     threads = [threading.Thread(target=work, args=(i,), name=f"highs-search-{i}") for i in range(workers)]
     for t in threads:
         t.start()

@@ -165,19 +165,23 @@ def default_workers() -> int:
 
 
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
-          workers: int = 1) -> Solution:
+          workers: int = 1, progress: portfolio.Progress | None = None) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
-    0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP by one search."""
+    0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP by one search.
+    ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
     is_mip = bool(compiled.integer.any())
     if is_mip and workers > 1:
-        return _solve_portfolio(compiled, scaled, e, options, workers)
+        return _solve_portfolio(compiled, scaled, e, options, workers, progress)
     h = _new_highs(options)
     h.passModel(scaled)
+    if progress is not None and is_mip:
+        h.cbMipInterrupt.subscribe(lambda event: progress(event.data_out.running_time, portfolio.relative_gap(
+            event.data_out.mip_primal_bound, event.data_out.mip_dual_bound)))
     t0 = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - t0
@@ -196,7 +200,7 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
 
 
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
-                     workers: int) -> Solution:
+                     workers: int, progress: portfolio.Progress | None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
 
     def make(i: int) -> highspy.Highs:
@@ -204,7 +208,8 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
         h.passModel(scaled)
         return h
 
-    out = portfolio.run(make, workers, float(options["mip_rel_gap"]), float(options["time_limit"]))  # type: ignore[arg-type]
+    out = portfolio.run(make, workers, float(options["mip_rel_gap"]), float(options["time_limit"]),  # type: ignore[arg-type]
+                        progress)
     objective = math.ldexp(out.primal, e) if out.plan is not None else None
     log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
              out.seconds, out.nodes)

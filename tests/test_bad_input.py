@@ -274,3 +274,12 @@ def test_reversed_horizon_is_one_error(tmp_path, caplog):
     problems = _problems(write_workbook(s, tmp_path / "rev.xlsx"))
     assert problems == ["Settings row 3, column 'value': end_quarter is before start_quarter 2026Q3 (value '2026Q2')"]
     assert not any("outside the horizon" in r.message for r in caplog.records)
+
+
+def test_solver_workers_must_be_a_whole_number_of_at_least_one(tmp_path):
+    for value, message in ((0, "must be at least 1"), (1.5, "expected a whole number")):
+        s = base_case()
+        s["Settings"].append(["solver_workers", value])
+        row = len(s["Settings"])
+        problems = _problems(write_workbook(s, tmp_path / "w.xlsx"))
+        assert problems == [f"Settings row {row}, column 'value': solver_workers: {message} (value {value!r})"]

@@ -89,6 +89,21 @@ def test_hand_case_through_cli(tmp_path):
     assert actions.accelerators.tolist() == [1000]
 
 
+def test_workers_option(tmp_path):
+    """``--workers 1`` (one search) and ``--workers 2`` (a portfolio) find case (a)'s 40,876,000;
+    ``--workers 0`` is refused with exit 2 before anything is read or written."""
+    wb = write_workbook(base_case(), tmp_path / "a.xlsx")
+    for k in ("1", "2"):
+        proc = planner("run", str(wb), "--out", str(tmp_path / k), "--mip-gap", "1e-9", "--workers", k)
+        assert proc.returncode == 0, proc.stderr
+        summary = pd.read_csv(tmp_path / k / "csv" / "summary.csv").set_index("metric").value
+        assert float(summary["total_cost"]) == pytest.approx(40_876_000, rel=1e-9)
+    assert "workers=2" in summary["solver_options"]
+    proc = planner("run", str(wb), "--out", str(tmp_path / "0"), "--workers", "0")
+    assert proc.returncode == 2 and "--workers must be at least 1" in proc.stderr
+    assert not (tmp_path / "0").exists()
+
+
 def test_default_output_folder(tmp_path):
     wb = write_workbook(base_case(), tmp_path / "mycase.xlsx")
     proc = planner("run", str(wb), cwd=tmp_path)

@@ -36,7 +36,7 @@ def test_benchmark_runner_smoke(tmp_path):
     from benchmarks.run import Instance, run_one
 
     row = run_one(Instance("tiny", size=Size(quarters=4, workloads=1, hardware=1, offers=1, programs=0), gap=1e-6),
-                  True, 30.0, tmp_path)
+                  "tight-2", 30.0, tmp_path)
     for key in ("read", "validate", "build", "handover", "solve", "write", "gap", "cols", "rows"):
         assert key in row
     assert row["gap"] <= 1e-6

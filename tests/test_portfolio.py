@@ -1,0 +1,87 @@
+"""The portfolio solve (planner.portfolio): several HiGHS searches sharing plans and bounds.
+
+Its answer must be the one MILP's answer: on random small instances it reaches the optimum
+of the plain formulation solved by one search (the oracle), and the board's rules (best plan,
+best bound, when to stop, which status) are checked on hand-made numbers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import highspy
+import pytest
+
+from planner.model import build_model
+from planner.pipeline import plan
+from planner.portfolio import Board, Search, _status, relative_gap
+from planner.solve import compile_model, solve
+from planner.synthetic import Size, generate, write
+from planner.validate import load_inputs
+
+S = highspy.HighsModelStatus
+
+
+def test_relative_gap_is_highs_formula():
+    """(primal - bound) / |primal|: (110 - 99) / 110 = 0.1; equal values give 0, no plan gives inf."""
+    assert relative_gap(110.0, 99.0) == pytest.approx(0.1)
+    assert relative_gap(-100.0, -110.0) == pytest.approx(0.1)
+    assert relative_gap(5.0, 5.0) == 0.0
+    assert relative_gap(math.inf, 3.0) == math.inf
+
+
+def test_board_keeps_best_plan_and_bound_and_stops_at_target():
+    """Two searches: plans 120 then 105 (search 1) and 110 (search 0, worse: ignored); bounds 90
+    (search 0) and 100 (search 1). Gap (105 - 100) / 105 = 4.76 % > 1 %: no stop. Search 0's bound
+    rises to 104: (105 - 104) / 105 = 0.95 % <= 1 %: stop. Progress is told each smaller gap."""
+    told: list[float] = []
+    board = Board(0.01, bounds=[-math.inf, -math.inf], progress=lambda t, g: told.append(g))
+    board.post_plan(1, 120.0, [1.0])
+    board.post_plan(1, 105.0, [2.0])
+    board.post_plan(0, 110.0, [3.0])
+    assert (board.primal, board.plan, board.owner, board.version) == (105.0, [2.0], 1, 2)
+    board.post_bound(0, 90.0)
+    board.post_bound(1, 100.0)
+    board.post_bound(1, 95.0)  # a search's bound never goes down
+    assert board.bound == 100.0 and not board.stop.is_set()
+    assert board.gap() == pytest.approx(5 / 105)
+    board.post_bound(0, 104.0)
+    assert board.stop.is_set() and board.gap() == pytest.approx(1 / 105)
+    assert told == sorted(told, reverse=True) and told[-1] == pytest.approx(1 / 105)
+
+
+def test_status_of_the_portfolio():
+    """A verdict on the model wins; then the gap; then the first search that ended on its own."""
+    done = [Search(S.kInterrupt), Search(S.kInfeasible)]
+    assert _status(done, math.inf, 1e-3) == S.kInfeasible
+    assert _status([Search(S.kInterrupt), Search(S.kInterrupt)], 5e-4, 1e-3) == S.kOptimal
+    assert _status([Search(S.kOptimal), Search(None)], 2e-3, 1e-3) == S.kOptimal
+    assert _status([Search(S.kInterrupt), Search(S.kSolutionLimit)], 0.5, 1e-3) == S.kSolutionLimit
+    assert _status([Search(S.kTimeLimit), Search(None)], 0.5, 1e-3) == S.kTimeLimit
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_portfolio_reaches_the_plain_optimum(tmp_path, seed):
+    """Two searches on the tight model reach the optimum of the plain model solved by one search
+    (an independent oracle), on random small instances with binding budgets."""
+    size = Size(quarters=6, workloads=2, hardware=2, sites=2, offers=3, programs=1, budget=True)
+    inp = load_inputs(write(generate(size, seed), tmp_path / "case.xlsx"))
+    oracle = solve(compile_model(build_model(inp, tight=False)[0]), 1e-9, 120)
+    compiled = compile_model(build_model(inp)[0])
+    both = solve(compiled, 1e-9, 120, workers=2)
+    assert oracle.status == both.status == "optimal"
+    assert both.objective == pytest.approx(oracle.objective, rel=1e-7)
+    assert both.best_bound <= both.objective * (1 + 1e-9)
+    assert both.options["workers"] == 2
+    x = both.col_value  # the plan is the model's columns, integral where it must be
+    assert x is not None and len(x) == compiled.lp.num_col_
+    assert all(float(v).is_integer() for v in x[compiled.integer])
+
+
+def test_one_search_is_repeatable(small_example):
+    """``workers=1`` is the single seeded search: two runs give the same plan, column by column."""
+    first = plan(small_example, mip_gap=1e-4, workers=1, value_of_risk=False)
+    second = plan(small_example, mip_gap=1e-4, workers=1, value_of_risk=False)
+    assert first.solution.objective == second.solution.objective
+    assert (first.solution.col_value == second.solution.col_value).all()
+    assert first.tables["Actions"].equals(second.tables["Actions"])
