@@ -140,7 +140,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         with timed(timings, "risk"):
             expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
                            for name, sc in inp.scenarios.items())
-            risk = risk_values(inp, expected, gap, limit)
+            risk = risk_values(inp, expected, gap, limit, searches)
     with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
     with timed(timings, "audit"):

@@ -44,6 +44,13 @@ Progress = Callable[[float, float], None]
 GRACE_S = 0.25
 
 
+def supported() -> bool:
+    """True when this highspy has the callbacks a portfolio needs (plans in and out, interrupt)."""
+    cb = getattr(highspy, "cb", None)
+    return (hasattr(highspy.Highs, "cbMipUserSolution") and cb is not None
+            and hasattr(cb.HighsCallbackInput, "setSolution"))
+
+
 def relative_gap(primal: float, bound: float) -> float:
     """HiGHS's relative gap ``(primal - bound) / |primal|`` (0 when equal, inf without a plan)."""
     if not math.isfinite(primal):
@@ -159,7 +166,6 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     and its options set (seed i); return when the answer is decided (see the module docstring)."""
     board = Board(target_gap, bounds=[-math.inf] * workers, progress=progress)
     searches = [Search() for _ in range(workers)]
-    ended = threading.Event()
     highs = [make(i) for i in range(workers)]  # created here: creating HiGHS redirects fd 1 briefly
     for i, h in enumerate(highs):
         _attach(h, i, board)
@@ -179,7 +185,6 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
         finally:
             if search.status != S.kInterrupt:
                 board.stop.set()  # a search that ended on its own ends the portfolio
-            ended.set()
 
     t0 = board.start = time.perf_counter()
     threads = [threading.Thread(target=work, args=(i,), name=f"highs-search-{i}") for i in range(workers)]
@@ -203,8 +208,8 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
 
 def _status(searches: list[Search], gap: float, target: float) -> highspy.HighsModelStatus:
     """The portfolio's status: a search's own verdict on the model first (infeasible, unbounded,
-    error), then "optimal" if the gap is reached, else the status of the first search that ended on
-    its own (time limit, solution limit, ...), else time limit."""
+    error), then "optimal" if the gap is reached, else the status of a search that ended on its own
+    (time limit, solution limit, ...), else time limit."""
     done = [s.status for s in searches if s.status is not None and s.status != S.kInterrupt]
     for verdict in (S.kInfeasible, S.kUnboundedOrInfeasible, S.kUnbounded):
         if verdict in done:

@@ -19,12 +19,15 @@ import pyomo.core as pyo
 from planner.inputs import Inputs, Scenario
 from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
+from planner.solve import solve
 from planner.solved import solve_inputs
 
 
-def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None):
-    """Solve (with first-stage values ``fixed``); returns the model, the objective and cost[σ] per scenario."""
-    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed)
+def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None, workers: int = 1):
+    """Solve (with first-stage values ``fixed``, by ``workers`` searches); returns the model, the
+    objective and cost[σ] per scenario."""
+    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed,
+                          solver=lambda c, g, t: solve(c, g, t, workers=workers))
     if not solved.solution.has_plan:
         return solved.model, math.nan, {}
     costs = {sc: float(pyo.value(scenario_cost(solved.parts, sc))) for sc in inp.scenarios}
@@ -39,19 +42,21 @@ def expected_value_scenario(inp: Inputs) -> Scenario:
     return Scenario("expected value", 1.0, mult, math.floor(slip + 0.5))
 
 
-def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float) -> dict[str, object]:
+def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float,
+                  workers: int = 1) -> dict[str, object]:
     """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
-    expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone."""
+    expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone.
+    Each problem is solved by ``workers`` searches (:func:`planner.solve.solve`)."""
     ev = expected_value_scenario(inp)
     ev_model, _, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap,
-                                  time_limit_s)
+                                  time_limit_s, workers=workers)
     first = {name: {k: round(v.value or 0.0) for k, v in getattr(ev_model, name).items()} for name in FIRST_STAGE}
     neutral = replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
-    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, fixed=first)
+    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, fixed=first, workers=workers)
     ws, alone_costs = 0.0, {}
     for name, sc in inp.scenarios.items():
         alone = replace(inp, scenarios={name: replace(sc, probability=1.0)}, has_scenario_sheet=False)
-        alone_costs[name] = _solve_value(alone, gap, time_limit_s)[1]
+        alone_costs[name] = _solve_value(alone, gap, time_limit_s, workers=workers)[1]
         ws += sc.probability * alone_costs[name]
     return {"vss": eev - expected_cost, "evpi": expected_cost - ws,
             "expected_value_plan_cost": eev, "wait_and_see_cost": ws,

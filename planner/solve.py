@@ -4,7 +4,11 @@ Path: Pyomo's ``LinearStandardFormCompiler`` (mixed form: rows keep their
 sense) -> one ``highspy.HighsLp`` -> ``Highs.passModel``. Columns go to HiGHS
 in the model's declaration order (component by component, each over its
 sorted index), rows likewise, so the same workbook gives the same matrix and,
-with ``threads`` and ``random_seed`` fixed, the same plan.
+with ``threads`` and ``random_seed`` fixed, one search gives the same plan.
+A MIP is solved by one search (``workers = 1``: repeatable) or by a portfolio of
+searches with seeds 0 .. workers-1 that share plans and bounds
+(:mod:`planner.portfolio`: faster on several cores, but which plan within the
+gap it returns depends on thread timing).
 """
 
 from __future__ import annotations
@@ -169,13 +173,14 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
-    0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP by one search.
+    0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP, or any model
+    when highspy lacks the callbacks a portfolio needs, by one search.
     ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
     is_mip = bool(compiled.integer.any())
-    if is_mip and workers > 1:
+    if is_mip and workers > 1 and portfolio.supported():
         return _solve_portfolio(compiled, scaled, e, options, workers, progress)
     h = _new_highs(options)
     h.passModel(scaled)
@@ -199,12 +204,26 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
                      dict(options, objective_scale=f"2**-{e}"))
 
 
+#: HiGHS's ``mip_heuristic_effort`` of the odd-numbered searches of a portfolio (HiGHS's default,
+#: 0.05, for the others): one search leans to finding plans, which it shares, and one to the bound.
+#: Measured against seeds alone (benchmarks/README.md): the example's time to 1 % over seed pairs
+#: (0,1) .. (6,7) 5.1, 15.6, 6.3, 16.3 s against 5.1, 45+, 5.6, 32.6 s; q28's gap after 60 s over
+#: (0,1) .. (4,5) 0.32, 0.25, 0.21 % against 0.27, 0.49, 0.25 %.
+HEURISTIC_EFFORT = 0.3
+
+
+def search_options(i: int) -> dict[str, object]:
+    """The options that make search ``i`` of a portfolio differ: its seed and, for odd i, more
+    effort on primal heuristics. Options given by the caller win over these."""
+    return {"random_seed": i, **({"mip_heuristic_effort": HEURISTIC_EFFORT} if i % 2 else {})}
+
+
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
                      workers: int, progress: portfolio.Progress | None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
 
     def make(i: int) -> highspy.Highs:
-        h = _new_highs(dict(options, random_seed=i))
+        h = _new_highs({**search_options(i), **options, "random_seed": i})
         h.passModel(scaled)
         return h
 
@@ -215,7 +234,9 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
              out.seconds, out.nodes)
     return _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
                      out.seconds, out.nodes,
-                     dict(options, random_seed=f"0..{workers - 1}", workers=workers, objective_scale=f"2**-{e}"))
+                     dict(options, random_seed=f"0..{workers - 1}", workers=workers,
+                          mip_heuristic_effort_odd_searches=options.get("mip_heuristic_effort", HEURISTIC_EFFORT),
+                          objective_scale=f"2**-{e}"))
 
 
 def _solution(compiled: Compiled, status: highspy.HighsModelStatus, col_value: np.ndarray | None,
