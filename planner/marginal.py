@@ -25,6 +25,8 @@ and what one more unit of the limit is worth (minus its dual) in both LPs.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -52,6 +54,18 @@ def _one_more(h, lp, raises: list[tuple[int, float]], base: float) -> float:
     for k, _ in raises:
         h.changeRowBounds(k, lp.row_lower_[k], lp.row_upper_[k])
     return value
+
+
+def _view(lp, original, raises_of: dict[tuple, list[tuple[int, float]]],
+          keys: list[tuple]) -> tuple[np.ndarray | None, dict[tuple, float]]:
+    """Solve one view's LP: its row duals and, per coverage index in ``keys``, the objective change
+    of one more du (:func:`_one_more`); None and NaN when the LP has no optimum."""
+    h = lp_solver(lp)
+    if h is None:
+        return None, dict.fromkeys(keys, np.nan)
+    base = h.getInfo().objective_function_value
+    dual = np.array(h.getSolution().row_dual)
+    return dual, {key: _one_more(h, original, raises_of.get(key, []), base) for key in keys}
 
 
 def _scale(inp: Inputs, q: int, scenario: str | None) -> float:
@@ -91,10 +105,15 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
     plain = plain or compiled
     compiled_of = {"plan": compiled, "long_run": plain}
     views = {"plan": continuous_lp(compiled, solution), "long_run": continuous_lp(plain, None)}
-    solvers = {k: lp_solver(lp) for k, lp in views.items()}
-    duals = {k: (np.array(h.getSolution().row_dual) if h else None) for k, h in solvers.items()}
-    base = {k: (h.getInfo().objective_function_value if h else np.nan) for k, h in solvers.items()}
     raises_of = {k: _demand_rows(inp, c) for k, c in compiled_of.items()}
+    keys = list(raises_of["plan"])
+    # the two views are independent LPs: one thread each (HiGHS releases the GIL while it solves)
+    with ThreadPoolExecutor(max_workers=len(views)) as pool:
+        futures = {view: pool.submit(_view, views[view], compiled_of[view].lp, raises_of[view], keys)
+                   for view in views}
+        duals, one_more = {}, {}
+        for view, future in futures.items():
+            duals[view], one_more[view] = future.result()
     lp = compiled.lp
     activity = magnitude = step = None
     if solution.col_value is not None:
@@ -114,10 +133,9 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
         f = _scale(inp, q, sc)
         rec = {"scenario": sc, "quarter": inp.quarter_label(q), "workload": w}
         for view in views:
-            d, h, raises = duals[view], solvers[view], raises_of[view].get((w, q, sc), [])
+            d, raises = duals[view], raises_of[view].get((w, q, sc), [])
             rec[f"dual_{view}_usd_per_du"] = sum(d[k] * r for k, r in raises) * f if d is not None else np.nan
-            rec[f"one_more_du_{view}_usd"] = (_one_more(h, compiled_of[view].lp, raises, base[view]) * f
-                                              if h else np.nan)
+            rec[f"one_more_du_{view}_usd"] = one_more[view][w, q, sc] * f
         marginal.append(rec)
     long_run_rows = {(con.parent_component().name, _index(con)): k for k, (con, _) in enumerate(plain.rows)}
     for k, (con, _sense) in enumerate(compiled.rows):
