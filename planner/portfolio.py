@@ -3,8 +3,9 @@
 HiGHS's branch and bound runs on one thread, and on these plans its path (and so its
 time to a given gap) varies a lot with the random seed: the example's time to a 1 %
 gap ranged from 5.6 s to more than 45 s over seeds 0-3. A portfolio runs k searches
-of the same matrix with seeds 0 .. k-1, each on its own thread (``Highs.run`` releases
-Python's GIL), and joins them through a shared board:
+of the same matrix with seeds 0 .. k-1, the odd-numbered ones with more effort on
+primal heuristics (:func:`search_options`), each on its own thread (``Highs.run``
+releases Python's GIL), and joins them through a shared board:
 
 * each search posts every improving plan; the others pick up a better plan than their
   own through HiGHS's user-solution callback (before each dive), so a plan found by
@@ -42,6 +43,20 @@ Progress = Callable[[float, float], None]
 
 #: How long :func:`run` waits for the searches to acknowledge a stop before returning, s.
 GRACE_S = 0.25
+
+
+#: HiGHS's ``mip_heuristic_effort`` of the odd-numbered searches of a portfolio (HiGHS's default,
+#: 0.05, for the others): one search leans to finding plans, which it shares, and one to the bound.
+#: Measured against seeds alone (benchmarks/README.md): the example's time to 1 % over seed pairs
+#: (0,1) .. (6,7) 5.1, 15.6, 6.3, 16.3 s against 5.1, 45+, 5.6, 32.6 s; q28's gap after 60 s over
+#: (0,1) .. (4,5) 0.32, 0.25, 0.21 % against 0.27, 0.49, 0.25 %.
+HEURISTIC_EFFORT = 0.3
+
+
+def search_options(i: int) -> dict[str, object]:
+    """The options that make search ``i`` of a portfolio differ: its seed and, for odd i, more
+    effort on primal heuristics. Options given by the caller win over these."""
+    return {"random_seed": i, **({"mip_heuristic_effort": HEURISTIC_EFFORT} if i % 2 else {})}
 
 
 def supported() -> bool:

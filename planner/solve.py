@@ -204,26 +204,12 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
                      dict(options, objective_scale=f"2**-{e}"))
 
 
-#: HiGHS's ``mip_heuristic_effort`` of the odd-numbered searches of a portfolio (HiGHS's default,
-#: 0.05, for the others): one search leans to finding plans, which it shares, and one to the bound.
-#: Measured against seeds alone (benchmarks/README.md): the example's time to 1 % over seed pairs
-#: (0,1) .. (6,7) 5.1, 15.6, 6.3, 16.3 s against 5.1, 45+, 5.6, 32.6 s; q28's gap after 60 s over
-#: (0,1) .. (4,5) 0.32, 0.25, 0.21 % against 0.27, 0.49, 0.25 %.
-HEURISTIC_EFFORT = 0.3
-
-
-def search_options(i: int) -> dict[str, object]:
-    """The options that make search ``i`` of a portfolio differ: its seed and, for odd i, more
-    effort on primal heuristics. Options given by the caller win over these."""
-    return {"random_seed": i, **({"mip_heuristic_effort": HEURISTIC_EFFORT} if i % 2 else {})}
-
-
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
                      workers: int, progress: portfolio.Progress | None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
 
     def make(i: int) -> highspy.Highs:
-        h = _new_highs({**search_options(i), **options, "random_seed": i})
+        h = _new_highs({**portfolio.search_options(i), **options, "random_seed": i})
         h.passModel(scaled)
         return h
 
@@ -232,11 +218,11 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
     objective = math.ldexp(out.primal, e) if out.plan is not None else None
     log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
              out.seconds, out.nodes)
+    odd_effort = options.get("mip_heuristic_effort", portfolio.HEURISTIC_EFFORT)
     return _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
                      out.seconds, out.nodes,
                      dict(options, random_seed=f"0..{workers - 1}", workers=workers,
-                          mip_heuristic_effort_odd_searches=options.get("mip_heuristic_effort", HEURISTIC_EFFORT),
-                          objective_scale=f"2**-{e}"))
+                          mip_heuristic_effort_odd_searches=odd_effort, objective_scale=f"2**-{e}"))
 
 
 def _solution(compiled: Compiled, status: highspy.HighsModelStatus, col_value: np.ndarray | None,
