@@ -41,6 +41,9 @@ S = highspy.HighsModelStatus
 #: Called with (seconds since the searches started, the portfolio's gap) each time the gap shrinks.
 Progress = Callable[[float, float], None]
 
+#: Threads of searches started by :func:`run` (see :func:`join_stragglers`).
+_started: list[threading.Thread] = []
+
 #: How long :func:`run` waits for the searches to acknowledge a stop before returning, s.
 GRACE_S = 0.25
 
@@ -205,10 +208,13 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     threads = [threading.Thread(target=work, args=(i,), name=f"highs-search-{i}") for i in range(workers)]
     for t in threads:
         t.start()
+    _started.extend(threads)
     deadline = t0 + time_limit_s + 5.0
-    while not board.stop.is_set() and any(t.is_alive() for t in threads) and time.perf_counter() < deadline:
-        board.stop.wait(0.05)
-    board.stop.set()
+    try:
+        while not board.stop.is_set() and any(t.is_alive() for t in threads) and time.perf_counter() < deadline:
+            board.stop.wait(0.05)
+    finally:  # also on Ctrl-C: every search stops at its next callback
+        board.stop.set()
     with board.lock:  # the answer: what the board holds now
         primal, plan, bound = board.primal, board.plan, board.bound
     seconds = time.perf_counter() - t0
@@ -219,6 +225,13 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
             raise s.error
     return Outcome(_status(searches, relative_gap(primal, bound), target_gap), primal, plan, bound,
                    relative_gap(primal, bound), sum(s.nodes for s in searches), seconds, searches)
+
+
+def join_stragglers(timeout_s: float | None = None) -> None:
+    """Wait until every search started by :func:`run` in this process has ended (benchmarks call
+    this so that a late search does not run into the next measurement)."""
+    while _started:
+        _started.pop().join(timeout_s)
 
 
 def _status(searches: list[Search], gap: float, target: float) -> highspy.HighsModelStatus:

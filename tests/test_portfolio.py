@@ -8,13 +8,14 @@ best bound, when to stop, which status) are checked on hand-made numbers.
 from __future__ import annotations
 
 import math
+import threading
 
 import highspy
 import pytest
 
 from planner.model import build_model
 from planner.pipeline import plan
-from planner.portfolio import Board, Search, _status, relative_gap
+from planner.portfolio import Board, Search, _status, join_stragglers, relative_gap
 from planner.solve import compile_model, solve
 from planner.synthetic import Size, generate, write
 from planner.validate import load_inputs
@@ -76,6 +77,8 @@ def test_portfolio_reaches_the_plain_optimum(tmp_path, seed):
     x = both.col_value  # the plan is the model's columns, integral where it must be
     assert x is not None and len(x) == compiled.lp.num_col_
     assert all(float(v).is_integer() for v in x[compiled.integer])
+    join_stragglers()
+    assert not [t for t in threading.enumerate() if t.name.startswith("highs-search") and t.is_alive()]
 
 
 def test_one_search_is_repeatable(small_example):
