@@ -44,7 +44,7 @@ import scipy.sparse as sp
 
 from benchmarks.run import INSTANCES, Instance
 from planner.model import build_model
-from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, scaled_lp
+from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, lp_from_arrays, scaled_lp
 from planner.synthetic import Size, generate, write
 from planner.validate import load_inputs
 
@@ -59,19 +59,10 @@ def matrix(lp: highspy.HighsLp) -> sp.csc_matrix:
 
 
 def make_lp(A: sp.spmatrix, cost, lower, upper, row_lower, row_upper, integer, offset: float) -> highspy.HighsLp:
-    """A HighsLp from arrays."""
+    """A HighsLp from arrays (explicit zeros of ``A`` dropped)."""
     A = sp.csc_matrix(A)
     A.eliminate_zeros()
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = A.shape[1], A.shape[0]
-    lp.col_cost_, lp.offset_ = np.asarray(cost, dtype=float), float(offset)
-    lp.col_lower_, lp.col_upper_ = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
-    lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = A.shape[1], A.shape[0]
-    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
-    return lp
+    return lp_from_arrays(A, cost, lower, upper, row_lower, row_upper, integer, offset)
 
 
 def _parts(c: Compiled):

@@ -80,28 +80,34 @@ def compile_model(m: pyo.ConcreteModel) -> Compiled:
     order = [v for var in m.component_objects(pyo.Var, descend_into=True) for v in var.values()]
     info = LinearStandardFormCompiler().write(m, mixed_form=True, set_sense=None, column_order=order)
     A = info.A.tocsc()
-    n_cols, n_rows = A.shape[1], A.shape[0]
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n_cols, n_rows
-    c = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(n_cols)
-    lp.col_cost_ = c
-    lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
-    lp.col_lower_ = np.array([-math.inf if v.lb is None else v.lb for v in info.columns], dtype=float)
-    lp.col_upper_ = np.array([math.inf if v.ub is None else v.ub for v in info.columns], dtype=float)
+    cost = info.c.toarray().ravel() if info.c.shape[0] else np.zeros(A.shape[1])
+    lower = np.array([-math.inf if v.lb is None else v.lb for v in info.columns], dtype=float)
+    upper = np.array([math.inf if v.ub is None else v.ub for v in info.columns], dtype=float)
     rhs = np.asarray(info.rhs, dtype=float)
     sense = np.array([s for _, s in info.rows], dtype=int)
-    lp.row_lower_ = np.where(sense <= 0, rhs, -math.inf)
-    lp.row_upper_ = np.where(sense >= 0, rhs, math.inf)
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr
-    lp.a_matrix_.index_ = A.indices
-    lp.a_matrix_.value_ = A.data
-    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
     integer = np.array([v.is_integer() or v.is_binary() for v in info.columns], dtype=bool)
-    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                       for i in integer]
+    lp = lp_from_arrays(A, cost, lower, upper, np.where(sense <= 0, rhs, -math.inf),
+                        np.where(sense >= 0, rhs, math.inf), integer,
+                        float(info.c_offset[0]) if len(info.c_offset) else 0.0)
     return Compiled(lp, list(info.columns), [(con, s) for con, s in info.rows], integer,
                     time.perf_counter() - t0, m)
+
+
+def lp_from_arrays(A: scipy.sparse.csc_array, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+                   row_lower: np.ndarray, row_upper: np.ndarray, integer: np.ndarray, offset: float) -> highspy.HighsLp:
+    """``min cost x + offset, row_lower <= A x <= row_upper, lower <= x <= upper, x[integer] whole`` as
+    a ``HighsLp`` (``A`` column-wise, as given: explicit zeros are kept)."""
+    n_rows, n_cols = A.shape
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_cols, n_rows
+    lp.col_cost_, lp.offset_ = np.asarray(cost, dtype=float), float(offset)
+    lp.col_lower_, lp.col_upper_ = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    lp.row_lower_, lp.row_upper_ = np.asarray(row_lower, dtype=float), np.asarray(row_upper, dtype=float)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = A.indptr, A.indices, A.data
+    lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n_cols, n_rows
+    lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in integer]
+    return lp
 
 
 def _new_highs(options: dict[str, object]) -> highspy.Highs:
