@@ -153,10 +153,13 @@ class Outcome:
 def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
     """Subscribe the search ``h`` to ``board``: post plans and bounds, pick up better plans, stop."""
     seen = [0]
+    columns = h.getNumCol()
 
     def improving(event) -> None:  # kCallbackMipImprovingSolution: plan in the model's columns
         out = event.data_out
-        board.post_plan(worker, float(out.objective_function_value), np.array(out.mip_solution, dtype=float))
+        plan = np.array(out.mip_solution, dtype=float)
+        if len(plan) == columns:  # (HiGHS documents the original model's columns; guarded all the same)
+            board.post_plan(worker, float(out.objective_function_value), plan)
 
     def user_solution(event) -> None:  # kCallbackMipUserSolution: offer the board's plan if better
         with board.lock:
