@@ -88,6 +88,7 @@ class Board:
     owner: int = -1
     version: int = 0
     bounds: list[float] = field(default_factory=list)
+    nodes: list[int] = field(default_factory=list)  # per search, as last reported
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     progress: Progress | None = None  # told (seconds since start, gap) when the gap shrinks
@@ -172,6 +173,7 @@ def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
         event.data_in.setSolution(plan)
 
     def interrupt(event) -> None:  # kCallbackMipInterrupt: called at every node, and in the root
+        board.nodes[worker] = int(event.data_out.mip_node_count)
         board.post_bound(worker, float(event.data_out.mip_dual_bound))
         if board.stop.is_set():
             event.data_in.user_interrupt = True
@@ -185,7 +187,7 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
         progress: Progress | None = None) -> Outcome:
     """Run ``workers`` searches, ``make(i)`` giving search i's HiGHS instance with the model passed
     and its options set (seed i); return when the answer is decided (see the module docstring)."""
-    board = Board(target_gap, bounds=[-math.inf] * workers, progress=progress)
+    board = Board(target_gap, bounds=[-math.inf] * workers, nodes=[0] * workers, progress=progress)
     searches = [Search() for _ in range(workers)]
     highs = [make(i) for i in range(workers)]  # created here: creating HiGHS redirects fd 1 briefly
     for i, h in enumerate(highs):
@@ -197,6 +199,7 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
             h.run()
             info = h.getInfo()
             search.status, search.nodes = h.getModelStatus(), int(info.mip_node_count)
+            board.nodes[i] = search.nodes
             search.bound = float(info.mip_dual_bound)
             if info.primal_solution_status == 2:  # its own incumbent (also posted by callback)
                 board.post_plan(i, float(info.objective_function_value), np.array(h.getSolution().col_value))
@@ -219,7 +222,7 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     finally:  # also on Ctrl-C: every search stops at its next callback
         board.stop.set()
     with board.lock:  # the answer: what the board holds now
-        primal, plan, bound = board.primal, board.plan, board.bound
+        primal, plan, bound, nodes = board.primal, board.plan, board.bound, sum(board.nodes)
     seconds = time.perf_counter() - t0
     for t in threads:
         t.join(GRACE_S / workers)
@@ -227,7 +230,7 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
         if s.error is not None:
             raise s.error
     return Outcome(_status(searches, relative_gap(primal, bound), target_gap), primal, plan, bound,
-                   relative_gap(primal, bound), sum(s.nodes for s in searches), seconds, searches)
+                   relative_gap(primal, bound), nodes, seconds, searches)
 
 
 def join_stragglers(timeout_s: float | None = None) -> None:
