@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # whoever read stdout stopped reading (``planner ... | head``): not a bug
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141  # 128 + SIGPIPE, as the shell reports a command killed by a closed pipe
     except Exception as exc:
         if os.environ.get("PLANNER_DEBUG"):
             raise
@@ -200,8 +203,11 @@ def entry() -> None:
     if "sweep" in argv:
         sys.exit(code)
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (``planner run ... | head``) or stream
+            pass
     os._exit(code)
 
 

@@ -180,3 +180,20 @@ def test_template_has_data_validation(tmp_path):
     assert rule("Sites", "pue").formula1 == "1"
     assert rule("Hardware", "life").type == "whole"
     assert "quarters" in rule("Hardware", "lead_time").prompt
+
+
+def test_closed_stdout_is_not_an_internal_error(tmp_path):
+    """Standard output closed before the command writes (``planner validate X | head -c0``): exit
+    141 (128 + SIGPIPE), no "internal error" message, no traceback."""
+    import os
+
+    good = write_workbook(base_case(), tmp_path / "good.xlsx")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will ever read: the first write fails with EPIPE
+    try:
+        proc = subprocess.run([sys.executable, "-m", "planner.cli", "validate", str(good)], cwd=ROOT,
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=300)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 141, proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
