@@ -44,19 +44,20 @@ def _index(con) -> tuple:
     return i if isinstance(i, tuple) else (i,)
 
 
-def _one_more(h, lp, raises: list[tuple[int, float]], base: float) -> float:
-    """Objective change when each row k's active bound moves by ``step`` (then restored)."""
+def _one_more(h, lower: np.ndarray, upper: np.ndarray, raises: list[tuple[int, float]], base: float) -> float:
+    """Objective change when each row k's active bound (``lower[k]``, ``upper[k]``) moves by ``step``
+    (then restored)."""
     for k, step in raises:
-        lo, up = lp.row_lower_[k], lp.row_upper_[k]
+        lo, up = lower[k], upper[k]
         h.changeRowBounds(k, lo + step if np.isfinite(lo) else lo, up + step if np.isfinite(up) else up)
     h.run()
     value = h.getInfo().objective_function_value - base if h.getModelStatus().name == "kOptimal" else np.nan
     for k, _ in raises:
-        h.changeRowBounds(k, lp.row_lower_[k], lp.row_upper_[k])
+        h.changeRowBounds(k, lower[k], upper[k])
     return value
 
 
-def _view(lp, original, raises_of: dict[tuple, list[tuple[int, float]]],
+def _view(lp, raises_of: dict[tuple, list[tuple[int, float]]],
           keys: list[tuple]) -> tuple[np.ndarray | None, dict[tuple, float]]:
     """Solve one view's LP: its row duals and, per coverage index in ``keys``, the objective change
     of one more du (:func:`_one_more`); None and NaN when the LP has no optimum."""
@@ -65,7 +66,9 @@ def _view(lp, original, raises_of: dict[tuple, list[tuple[int, float]]],
         return None, dict.fromkeys(keys, np.nan)
     base = h.getInfo().objective_function_value
     dual = np.array(h.getSolution().row_dual)
-    return dual, {key: _one_more(h, original, raises_of.get(key, []), base) for key in keys}
+    # highspy returns a HighsLp's vectors as new Python lists on every access: read them once
+    lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    return dual, {key: _one_more(h, lower, upper, raises_of.get(key, []), base) for key in keys}
 
 
 def _scale(inp: Inputs, q: int, scenario: str | None) -> float:
@@ -109,12 +112,12 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
     keys = list(raises_of["plan"])
     # the two views are independent LPs: one thread each (HiGHS releases the GIL while it solves)
     with ThreadPoolExecutor(max_workers=len(views)) as pool:
-        futures = {view: pool.submit(_view, views[view], compiled_of[view].lp, raises_of[view], keys)
-                   for view in views}
+        futures = {view: pool.submit(_view, views[view], raises_of[view], keys) for view in views}
         duals, one_more = {}, {}
         for view, future in futures.items():
             duals[view], one_more[view] = future.result()
     lp = compiled.lp
+    row_upper = np.asarray(lp.row_upper_)  # once (see _view)
     activity = magnitude = step = None
     if solution.col_value is not None:
         A = compiled.lp.a_matrix_
@@ -147,9 +150,9 @@ def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
                 or index[-1] not in inp.scenarios else index[:-1]
             at = " ".join(inp.quarter_label(i) if isinstance(i, int) and family != "budget" else str(i)
                           for i in shown)
-            slack = (lp.row_upper_[k] - activity[k]) if activity is not None else np.nan
+            slack = (row_upper[k] - activity[k]) if activity is not None else np.nan
             in_use = magnitude is not None and magnitude[k] > 1e-9  # 0 <= 0 of an idle limit is not binding
-            tol = 1e-7 * max(1.0, abs(lp.row_upper_[k]), magnitude[k]) if magnitude is not None else 0.0
+            tol = 1e-7 * max(1.0, abs(row_upper[k]), magnitude[k]) if magnitude is not None else 0.0
             rec = {"limit": family, "at": at, "slack": slack,
                    "binding": bool(in_use and slack <= max(tol, step[k] - tol)), "unit": _UNITS[family]}
             row_of = {"plan": k, "long_run": long_run_rows.get((family, index))}
