@@ -44,9 +44,6 @@ Progress = Callable[[float, float], None]
 #: Threads of searches started by :func:`run` (see :func:`join_stragglers`).
 _started: list[threading.Thread] = []
 
-#: How long :func:`run` waits for the searches to acknowledge a stop before returning, s.
-GRACE_S = 0.25
-
 
 #: HiGHS's ``mip_heuristic_effort`` of the odd-numbered searches of a portfolio (HiGHS's default,
 #: 0.05, for the others): one search leans to finding plans, which it shares, and one to the bound.
@@ -129,11 +126,9 @@ class Board:
 
 @dataclass
 class Search:
-    """One search's end: HiGHS's status, its own final bound and the nodes it explored."""
+    """How one search ended: HiGHS's status (None while it runs), or the error it raised."""
 
     status: highspy.HighsModelStatus | None = None
-    bound: float = -math.inf
-    nodes: int = 0
     error: BaseException | None = None
 
 
@@ -148,7 +143,6 @@ class Outcome:
     gap: float
     nodes: int
     seconds: float
-    searches: list[Search]
 
 
 def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
@@ -198,12 +192,10 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
         try:
             h.run()
             info = h.getInfo()
-            search.status, search.nodes = h.getModelStatus(), int(info.mip_node_count)
-            board.nodes[i] = search.nodes
-            search.bound = float(info.mip_dual_bound)
+            search.status, board.nodes[i] = h.getModelStatus(), int(info.mip_node_count)
             if info.primal_solution_status == 2:  # its own incumbent (also posted by callback)
                 board.post_plan(i, float(info.objective_function_value), np.array(h.getSolution().col_value))
-            board.post_bound(i, search.bound)
+            board.post_bound(i, float(info.mip_dual_bound))
         except BaseException as exc:  # noqa: BLE001 - reported by the caller's thread
             search.error = exc
         finally:
@@ -224,13 +216,11 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     with board.lock:  # the answer: what the board holds now
         primal, plan, bound, nodes = board.primal, board.plan, board.bound, sum(board.nodes)
     seconds = time.perf_counter() - t0
-    for t in threads:
-        t.join(GRACE_S / workers)
     for s in searches:
         if s.error is not None:
             raise s.error
-    return Outcome(_status(searches, relative_gap(primal, bound), target_gap), primal, plan, bound,
-                   relative_gap(primal, bound), nodes, seconds, searches)
+    gap = relative_gap(primal, bound)
+    return Outcome(_status(searches, gap, target_gap), primal, plan, bound, gap, nodes, seconds)
 
 
 def join_stragglers(timeout_s: float | None = None) -> None:

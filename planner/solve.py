@@ -140,7 +140,8 @@ def objective_scale(lp: highspy.HighsLp) -> int:
 
 
 def copy_lp(lp: highspy.HighsLp) -> highspy.HighsLp:
-    """A shallow copy of ``lp`` (arrays shared) whose fields can be replaced one by one."""
+    """A copy of ``lp`` whose fields can be replaced one by one (the constraint matrix object is
+    shared; highspy hands out the vectors as new lists on every access, so they are copied)."""
     out = highspy.HighsLp()
     out.num_col_, out.num_row_ = lp.num_col_, lp.num_row_
     out.col_cost_, out.offset_ = lp.col_cost_, lp.offset_
