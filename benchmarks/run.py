@@ -46,11 +46,18 @@ class Instance:
     gap: float = 1e-3
 
 
+#: The issue's small case: two sites, five offers, an ASIC program, two workloads, binding budgets.
+SMALL = Size(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1, budget=True, demand_scale=1.0)
+#: Seeds of SMALL where the plain formulation (one search, HiGHS seed 0) missed 1e-5 within 30 s.
+HARD_SMALL_SEEDS = (9, 22, 24, 29)
+
 INSTANCES = [
     Instance("example", ROOT / "inputs" / "example.xlsx", gap=5e-3),
     Instance("case302", ROOT / "tests" / "data" / "conformance" / "case302.xlsx", gap=1e-5),
-    Instance("small-hard", size=Size(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1,
-                                     budget=True, demand_scale=1.0), seed=7, gap=1e-5),
+    Instance("small-hard", size=SMALL, seed=7, gap=1e-5),
+    # Hard small cases: the seeds of 0-39 where the plain formulation missed 1e-5 within 30 s
+    # (python -m benchmarks.screen; chosen on the plain formulation's time alone).
+    *(Instance(f"hard-{seed}", size=SMALL, seed=seed, gap=1e-5) for seed in HARD_SMALL_SEEDS),
     Instance("q28", size=Size(quarters=28, workloads=3, hardware=4, sites=5, offers=10, programs=4, budget=True,
                               demand_scale=5.0), seed=3, gap=1e-3),
     Instance("scen5", size=Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,

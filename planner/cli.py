@@ -195,12 +195,11 @@ def entry() -> None:
     Everything is written and closed when ``main`` returns; what is left is tearing down the
     interpreter (freeing the Pyomo model, pandas and HiGHS objects one by one: about 0.55 s on
     the example) and waiting for a portfolio search that has not yet seen its stop (see
-    :mod:`planner.portfolio`). ``os._exit`` skips both. Sweeps exit normally, so that Dask's and
-    multiprocessing's exit handlers run.
+    :mod:`planner.portfolio`). ``os._exit`` skips both. Once Dask is loaded (a sweep) the command
+    exits normally instead, so that Dask's and multiprocessing's exit handlers run.
     """
-    argv = sys.argv[1:]
-    code = main(argv)
-    if "sweep" in argv:
+    code = main(sys.argv[1:])
+    if "dask" in sys.modules or "distributed" in sys.modules:
         sys.exit(code)
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
