@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mip-gap", type=float, dest="mip_gap", help="relative MIP gap")
     run.add_argument("--workers", type=int, help="HiGHS searches at once, sharing plans (default: "
                      "solver_workers in Settings, else one per core, at most 2; 1: repeatable)")
+    run.add_argument("--repeatable", action="store_true", help="one HiGHS search on --workers threads "
+                     "(HiGHS's own parallel search): the same plan every run (solver_mode in Settings)")
     val = sub.add_parser("validate", help="check a workbook without solving")
     val.add_argument("input", type=Path)
     tpl = sub.add_parser("template", help="write an empty, documented workbook")
@@ -81,7 +83,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"--out {out} is a file, not a folder", file=sys.stderr)
         return 2
     try:
-        result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers)
+        result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers,
+                      repeatable=True if args.repeatable else None)
     except InputError as err:
         return _print_problems(err, args.input)
     except NoPlanError as err:

@@ -21,6 +21,7 @@ class Settings:
     risk_aversion: float = 0.0
     cvar_alpha: float = 0.9
     solver_workers: int | None = None  # None: planner.solve.default_workers()
+    solver_mode: str = "fast"  # fast (shared searches) | repeatable (HiGHS's parallel search)
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,9 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
 
 
 def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     extra: dict | None = None, workers: int = 1) -> Solution:
+                     extra: dict | None = None, workers: int = 1, repeatable: bool = False) -> Solution:
     """Solve; raise NoPlanError in the planner's terms when there is no plan."""
-    solution = solve(compiled, gap, limit, extra, workers)
+    solution = solve(compiled, gap, limit, extra, workers, repeatable=repeatable)
     if solution.has_plan:
         return solution
     if solution.status == "time_limit":
@@ -107,11 +107,13 @@ def content_hash(inp: Inputs) -> str:
 
 def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
          value_of_risk: bool = True, solver_options: dict | None = None,
-         workers: int | None = None) -> RunResult:
+         workers: int | None = None, repeatable: bool | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
     :func:`planner.solve.default_workers`); 1 is the single, repeatable search.
+    ``repeatable`` (default: ``solver_mode`` = repeatable in Settings): one HiGHS search on
+    ``workers`` threads instead of ``workers`` searches sharing plans.
 
     With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
     and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
@@ -121,8 +123,9 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
     searches = workers or inp.settings.solver_workers or default_workers()
+    repeat = inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable
     solved = solve_inputs(inp, gap, limit, timings=timings,
-                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options, searches))
+                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options, searches, repeat))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
@@ -140,7 +143,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         with timed(timings, "risk"):
             expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
                            for name, sc in inp.scenarios.items())
-            risk = risk_values(inp, expected, gap, limit, searches)
+            risk = risk_values(inp, expected, gap, limit, searches, repeat)
     with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
     with timed(timings, "audit"):

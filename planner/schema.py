@@ -79,6 +79,10 @@ SETTINGS: tuple[Column, ...] = (
     _c("solver_workers", "integer", "searches",
        "HiGHS searches run at once, sharing plans and bounds (blank: one per core, at most 2; "
        "1: one repeatable search).", required=False, default=None, minimum=1),
+    _c("solver_mode", "choice", "",
+       "fast: the searches share plans and bounds, and two runs may return different plans within "
+       "the gap; repeatable: HiGHS's own parallel search on solver_workers threads, the same plan "
+       "every run.", required=False, default="fast", choices=("fast", "repeatable")),
     _c("risk_aversion", "fraction", "fraction",
        "Weight lambda of CVaR in the objective (1 - lambda) E[cost] + lambda CVaR (with Scenarios).",
        required=False, default=0.0),

@@ -176,18 +176,23 @@ def default_workers() -> int:
 
 
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
-          workers: int = 1, progress: portfolio.Progress | None = None) -> Solution:
+          workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
     0 .. workers-1 sharing plans and bounds (:mod:`planner.portfolio`); an LP, or any model
-    when highspy lacks the callbacks a portfolio needs, by one search.
+    when highspy lacks the callbacks a portfolio needs, by one search. With ``repeatable``, a
+    MIP is instead solved by one search on ``workers`` threads (HiGHS's own parallel branch and
+    bound, ``threads = workers``), which gave the same plan in every repeated run measured.
     ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
     is_mip = bool(compiled.integer.any())
-    if is_mip and workers > 1 and portfolio.supported():
+    parallel = is_mip and repeatable and workers > 1 and hasattr(highspy.Highs, "resetThreadScheduler")
+    if parallel:
+        options["threads"] = workers
+    elif is_mip and workers > 1 and portfolio.supported():
         return _solve_portfolio(compiled, scaled, e, options, workers, progress)
     h = _new_highs(options)
     h.passModel(scaled)
@@ -195,7 +200,16 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
         h.cbMipInterrupt.subscribe(lambda event: progress(event.data_out.running_time, portfolio.relative_gap(
             event.data_out.mip_primal_bound, event.data_out.mip_dual_bound)))
     t0 = time.perf_counter()
-    h.run()
+    if parallel:
+        # HiGHS keeps one thread scheduler per calling thread, sized by the first run on it: a
+        # run with another ``threads`` value on the same thread fails. Start and leave clean.
+        highspy.Highs.resetThreadScheduler(True)
+        try:
+            h.run()
+        finally:
+            highspy.Highs.resetThreadScheduler(True)
+    else:
+        h.run()
     seconds = time.perf_counter() - t0
     status = h.getModelStatus()
     info = h.getInfo()

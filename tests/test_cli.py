@@ -90,15 +90,19 @@ def test_hand_case_through_cli(tmp_path):
 
 
 def test_workers_option(tmp_path):
-    """``--workers 1`` (one search) and ``--workers 2`` (a portfolio) find case (a)'s 40,876,000;
-    ``--workers 0`` is refused with exit 2 before anything is read or written."""
+    """``--workers 1`` (one search), ``--workers 2`` (a portfolio) and ``--repeatable`` (one
+    search on two threads) find case (a)'s 40,876,000; ``--workers 0`` is refused with exit 2
+    before anything is read or written."""
     wb = write_workbook(base_case(), tmp_path / "a.xlsx")
-    for k in ("1", "2"):
-        proc = planner("run", str(wb), "--out", str(tmp_path / k), "--mip-gap", "1e-9", "--workers", k)
+    options = {}
+    for k, extra in (("1", ["--workers", "1"]), ("2", ["--workers", "2"]), ("r", ["--repeatable"])):
+        proc = planner("run", str(wb), "--out", str(tmp_path / k), "--mip-gap", "1e-9", *extra)
         assert proc.returncode == 0, proc.stderr
         summary = pd.read_csv(tmp_path / k / "csv" / "summary.csv").set_index("metric").value
         assert float(summary["total_cost"]) == pytest.approx(40_876_000, rel=1e-9)
-    assert "workers=2" in summary["solver_options"]
+        options[k] = summary["solver_options"]
+    assert "workers=2" in options["2"] and "threads=1" in options["2"]
+    assert "threads=2" in options["r"] and "workers" not in options["r"]
     proc = planner("run", str(wb), "--out", str(tmp_path / "0"), "--workers", "0")
     assert proc.returncode == 2 and "--workers must be at least 1" in proc.stderr
     assert not (tmp_path / "0").exists()

@@ -88,3 +88,46 @@ def test_one_search_is_repeatable(small_example):
     assert first.solution.objective == second.solution.objective
     assert (first.solution.col_value == second.solution.col_value).all()
     assert first.tables["Actions"].equals(second.tables["Actions"])
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_repeatable_mode_reaches_the_plain_optimum_twice_alike(tmp_path, seed):
+    """``repeatable``: one HiGHS search on two threads (HiGHS's own parallel branch and bound).
+    It reaches the optimum of the plain model solved by one search (the oracle), and a second
+    run gives the same plan, column by column."""
+    size = Size(quarters=6, workloads=2, hardware=2, sites=2, offers=3, programs=1, budget=True)
+    inp = load_inputs(write(generate(size, seed), tmp_path / "case.xlsx"))
+    oracle = solve(compile_model(build_model(inp, tight=False)[0]), 1e-9, 120)
+    compiled = compile_model(build_model(inp)[0])
+    first, second = (solve(compiled, 1e-9, 120, workers=2, repeatable=True) for _ in range(2))
+    assert oracle.status == first.status == second.status == "optimal"
+    assert first.objective == pytest.approx(oracle.objective, rel=1e-7)
+    assert first.options["threads"] == 2 and "workers" not in first.options
+    assert (first.col_value == second.col_value).all()
+
+
+def test_one_thread_and_two_threads_alternate_on_one_thread(small_example):
+    """HiGHS sizes a thread's scheduler by its first run there; a later run with another
+    ``threads`` value on the same thread would fail. The repeatable mode resets it before and
+    after, so single searches, repeatable runs and single searches again all solve here."""
+    inp = load_inputs(small_example)
+    compiled = compile_model(build_model(inp)[0])
+    runs = [solve(compiled, 1e-6, 120), solve(compiled, 1e-6, 120, workers=2, repeatable=True),
+            solve(compiled, 1e-6, 120)]
+    assert [r.status for r in runs] == ["optimal"] * 3
+    assert runs[1].objective == pytest.approx(runs[0].objective, rel=2e-6)
+    assert runs[2].objective == runs[0].objective
+
+
+def test_repeatable_setting_gives_the_same_plan_twice(small_example, tmp_path):
+    """``solver_mode = repeatable`` in Settings: two whole runs give the same plan and tables."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(small_example)
+    wb["Settings"].append(["solver_mode", "repeatable"])
+    path = tmp_path / "repeatable.xlsx"
+    wb.save(path)
+    first, second = (plan(path, mip_gap=1e-4, value_of_risk=False) for _ in range(2))
+    assert first.solution.options["threads"] == 2
+    assert (first.solution.col_value == second.solution.col_value).all()
+    assert first.tables["Actions"].equals(second.tables["Actions"])
