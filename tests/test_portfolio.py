@@ -81,13 +81,18 @@ def test_portfolio_reaches_the_plain_optimum(tmp_path, seed):
     assert not [t for t in threading.enumerate() if t.name.startswith("highs-search") and t.is_alive()]
 
 
-def test_one_search_is_repeatable(small_example):
-    """``workers=1`` is the single seeded search: two runs give the same plan, column by column."""
-    first = plan(small_example, mip_gap=1e-4, workers=1, value_of_risk=False)
-    second = plan(small_example, mip_gap=1e-4, workers=1, value_of_risk=False)
+def _assert_same_plan(path, **kw):
+    """Plan ``path`` twice; the two runs must agree on the cost, every column and the Actions."""
+    first, second = (plan(path, mip_gap=1e-4, value_of_risk=False, **kw) for _ in range(2))
     assert first.solution.objective == second.solution.objective
     assert (first.solution.col_value == second.solution.col_value).all()
     assert first.tables["Actions"].equals(second.tables["Actions"])
+    return first
+
+
+def test_one_search_is_repeatable(small_example):
+    """``workers=1`` is the single seeded search: two runs give the same plan, column by column."""
+    _assert_same_plan(small_example, workers=1)
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -120,14 +125,13 @@ def test_one_thread_and_two_threads_alternate_on_one_thread(small_example):
 
 
 def test_repeatable_setting_gives_the_same_plan_twice(small_example, tmp_path):
-    """``solver_mode = repeatable`` in Settings: two whole runs give the same plan and tables."""
+    """``solver_mode = repeatable`` in Settings: two whole runs give the same plan and tables,
+    as ``workers=1`` does (:func:`_assert_same_plan`)."""
     from openpyxl import load_workbook
 
     wb = load_workbook(small_example)
     wb["Settings"].append(["solver_mode", "repeatable"])
     path = tmp_path / "repeatable.xlsx"
     wb.save(path)
-    first, second = (plan(path, mip_gap=1e-4, value_of_risk=False) for _ in range(2))
+    first = _assert_same_plan(path)
     assert first.solution.options["threads"] == 2
-    assert (first.solution.col_value == second.solution.col_value).all()
-    assert first.tables["Actions"].equals(second.tables["Actions"])
