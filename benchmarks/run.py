@@ -67,9 +67,10 @@ INSTANCES = [
 ]
 
 
-def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: int) -> dict[str, float]:
-    """Solve as the planner does (:func:`planner.solve.solve`, ``workers`` searches), recording when
-    the gap first reached 1 %, 0.1 % and ``gap``."""
+def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: int,
+                  repeatable: bool = False) -> dict[str, float]:
+    """Solve as the planner does (:func:`planner.solve.solve`, ``workers`` searches, or one search on
+    ``workers`` threads if ``repeatable``), recording when the gap first reached 1 %, 0.1 % and ``gap``."""
     reached: dict[str, float] = {}
 
     def progress(seconds: float, g: float) -> None:
@@ -78,7 +79,7 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
                 reached[key] = seconds
 
     t0 = time.perf_counter()
-    sol = solve(compiled, gap, time_limit, workers=workers, progress=progress)
+    sol = solve(compiled, gap, time_limit, workers=workers, progress=progress, repeatable=repeatable)
     wall = time.perf_counter() - t0
     join_stragglers()  # a search still finishing must not run into the next measurement
     final_gap = sol.gap if math.isfinite(sol.gap) else math.nan
@@ -91,9 +92,11 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
 
 def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:
     """``formulation``: ``plain`` or ``tight``, optionally ``-K`` for a portfolio of K searches
-    (``tight-2``: the planner's default on two cores)."""
+    (``tight-2``: the planner's default on two cores) or ``-Kr`` for one search on K threads
+    (``tight-2r``: ``planner run --repeatable``)."""
     name, _, k = formulation.partition("-")
-    tight, workers = name == "tight", int(k or 1)
+    repeatable = k.endswith("r")
+    tight, workers = name == "tight", int(k.rstrip("r") or 1)
     path = inst.path if inst.path is not None else write(generate(inst.size, inst.seed), workdir / f"{inst.name}.xlsx")
     row: dict[str, object] = {"instance": inst.name, "formulation": formulation}
     t = time.perf_counter()
@@ -110,7 +113,7 @@ def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) 
     compiled = compile_model(model)
     row["compile"] = time.perf_counter() - t
     row.update(cols=compiled.lp.num_col_, ints=int(compiled.integer.sum()), rows=compiled.lp.num_row_)
-    result = solve_tracked(compiled, inst.gap, time_limit, workers)
+    result = solve_tracked(compiled, inst.gap, time_limit, workers, repeatable)
     row["handover"] = row["compile"] + result.pop("pass")
     row.update(result, target=inst.gap)
     if formulation == DEFAULT:  # the report (tables, marginals, charts) is timed for the default only
@@ -159,7 +162,8 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=120.0)
     ap.add_argument("--only", nargs="*", help="instance names")
     ap.add_argument("--formulations", nargs="*", default=["plain", "tight", DEFAULT],
-                    help="plain | tight, with -K for K searches at once (default: plain tight tight-2)")
+                    help="plain | tight, with -K for K searches at once or -Kr for one search on K threads "
+                    "(default: plain tight tight-2)")
     ap.add_argument("--out", type=Path, help="also write the markdown table here")
     args = ap.parse_args()
     rows = []
