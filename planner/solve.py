@@ -189,9 +189,12 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
     is_mip = bool(compiled.integer.any())
-    parallel = is_mip and repeatable and workers > 1 and hasattr(highspy.Highs, "resetThreadScheduler")
-    if parallel:
-        options["threads"] = workers
+    parallel = False
+    if is_mip and repeatable and workers > 1:
+        # without a way to reset HiGHS's thread scheduler: one search on one thread, still repeatable
+        parallel = hasattr(highspy.Highs, "resetThreadScheduler")
+        if parallel:
+            options["threads"] = workers
     elif is_mip and workers > 1 and portfolio.supported():
         return _solve_portfolio(compiled, scaled, e, options, workers, progress)
     h = _new_highs(options)
