@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from dataclasses import asdict, dataclass, is_dataclass
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from planner.reader import read_workbook
 from planner.results import add_metrics, report_tables
 from planner.risk import value_of_risk as risk_values
 from planner.solve import Compiled, Solution, compile_model, default_workers, solve
-from planner.solved import solve_inputs, timed
+from planner.solved import Solver, solve_inputs, timed
 from planner.validate import validate
 
 log = logging.getLogger("planner")
@@ -56,9 +57,9 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
 
 
 def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     extra: dict | None = None, workers: int = 1, repeatable: bool = False) -> Solution:
-    """Solve; raise NoPlanError in the planner's terms when there is no plan."""
-    solution = solve(compiled, gap, limit, extra, workers, repeatable=repeatable)
+                     solver: Solver = solve) -> Solution:
+    """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan."""
+    solution = solver(compiled, gap, limit)
     if solution.has_plan:
         return solution
     if solution.status == "time_limit":
@@ -122,10 +123,11 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     inp = load(path, timings)
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
-    searches = workers or inp.settings.solver_workers or default_workers()
-    repeat = inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable
+    # how every MIP of this run is solved: the plan's (with ``solver_options``) and the vss/evpi problems
+    search = partial(solve, workers=workers or inp.settings.solver_workers or default_workers(),
+                     repeatable=inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable)
     solved = solve_inputs(inp, gap, limit, timings=timings,
-                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, solver_options, searches, repeat))
+                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, partial(search, extra=solver_options)))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
@@ -143,7 +145,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
         with timed(timings, "risk"):
             expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
                            for name, sc in inp.scenarios.items())
-            risk = risk_values(inp, expected, gap, limit, searches, repeat)
+            risk = risk_values(inp, expected, gap, limit, search)
     with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
     with timed(timings, "audit"):

@@ -20,15 +20,13 @@ from planner.inputs import Inputs, Scenario
 from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
 from planner.solve import solve
-from planner.solved import solve_inputs
+from planner.solved import Solver, solve_inputs
 
 
-def _solve_value(inp: Inputs, gap: float, time_limit_s: float, fixed: dict | None = None, workers: int = 1,
-                 repeatable: bool = False):
-    """Solve (with first-stage values ``fixed``, by ``workers`` searches, or one search on ``workers``
-    threads if ``repeatable``); returns the model, the objective and cost[σ] per scenario."""
-    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed,
-                          solver=lambda c, g, t: solve(c, g, t, workers=workers, repeatable=repeatable))
+def _solve_value(inp: Inputs, gap: float, time_limit_s: float, solver: Solver, fixed: dict | None = None):
+    """Solve with ``solver`` (first-stage values ``fixed``); returns the model, the objective and
+    cost[σ] per scenario."""
+    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed, solver=solver)
     if not solved.solution.has_plan:
         return solved.model, math.nan, {}
     costs = {sc: float(pyo.value(scenario_cost(solved.parts, sc))) for sc in inp.scenarios}
@@ -44,21 +42,20 @@ def expected_value_scenario(inp: Inputs) -> Scenario:
 
 
 def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float,
-                  workers: int = 1, repeatable: bool = False) -> dict[str, object]:
+                  solver: Solver = solve) -> dict[str, object]:
     """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
     expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone.
-    Each problem is solved as the run's own (:func:`planner.solve.solve` with ``workers`` and
-    ``repeatable``)."""
+    Each problem is solved by ``solver`` (the run's: same searches, same mode)."""
     ev = expected_value_scenario(inp)
     ev_model, _, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap,
-                                  time_limit_s, workers=workers, repeatable=repeatable)
+                                  time_limit_s, solver)
     first = {name: {k: round(v.value or 0.0) for k, v in getattr(ev_model, name).items()} for name in FIRST_STAGE}
     neutral = replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
-    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, fixed=first, workers=workers, repeatable=repeatable)
+    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, solver, fixed=first)
     ws, alone_costs = 0.0, {}
     for name, sc in inp.scenarios.items():
         alone = replace(inp, scenarios={name: replace(sc, probability=1.0)}, has_scenario_sheet=False)
-        alone_costs[name] = _solve_value(alone, gap, time_limit_s, workers=workers, repeatable=repeatable)[1]
+        alone_costs[name] = _solve_value(alone, gap, time_limit_s, solver)[1]
         ws += sc.probability * alone_costs[name]
     return {"vss": eev - expected_cost, "evpi": expected_cost - ws,
             "expected_value_plan_cost": eev, "wait_and_see_cost": ws,
