@@ -90,13 +90,17 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
             "nodes": sol.nodes, **reached}
 
 
-def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:
-    """``formulation``: ``plain`` or ``tight``, optionally ``-K`` for a portfolio of K searches
-    (``tight-2``: the planner's default on two cores) or ``-Kr`` for one search on K threads
-    (``tight-2r``: ``planner run --repeatable``)."""
+def parse_formulation(formulation: str) -> tuple[bool, int, bool]:
+    """(tight, workers, repeatable) of ``formulation``: ``plain`` or ``tight``, optionally ``-K`` for a
+    portfolio of K searches (``tight-2``: the planner's default on two cores) or ``-Kr`` for one search
+    on K threads (``tight-2r``: ``planner run --repeatable``)."""
     name, _, k = formulation.partition("-")
-    repeatable = k.endswith("r")
-    tight, workers = name == "tight", int(k.rstrip("r") or 1)
+    return name == "tight", int(k.rstrip("r") or 1), k.endswith("r")
+
+
+def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:
+    """Measure ``inst`` under ``formulation`` (see :func:`parse_formulation`)."""
+    tight, workers, repeatable = parse_formulation(formulation)
     path = inst.path if inst.path is not None else write(generate(inst.size, inst.seed), workdir / f"{inst.name}.xlsx")
     row: dict[str, object] = {"instance": inst.name, "formulation": formulation}
     t = time.perf_counter()

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.run import SMALL
+from benchmarks.run import SMALL, parse_formulation
 from planner.model import build_model
 from planner.solve import compile_model, solve
 from planner.synthetic import generate, write
@@ -30,13 +30,13 @@ TARGET = 1e-5
 
 def solve_seed(seed: int, formulation: str, time_limit: float, workdir: Path) -> tuple[float, float, float]:
     """(seconds, final gap, objective) of the small synthetic workbook ``seed`` under ``formulation``
-    (``plain`` or ``tight``, with ``-K`` for K searches)."""
-    name, _, k = formulation.partition("-")
+    (:func:`benchmarks.run.parse_formulation`)."""
+    tight, workers, repeatable = parse_formulation(formulation)
     path = write(generate(SMALL, seed), workdir / f"small-{seed}.xlsx")
-    model, _ = build_model(load_inputs(path), tight=name == "tight")
+    model, _ = build_model(load_inputs(path), tight=tight)
     compiled = compile_model(model)
     t = time.perf_counter()
-    sol = solve(compiled, TARGET, time_limit, workers=int(k or 1))
+    sol = solve(compiled, TARGET, time_limit, workers=workers, repeatable=repeatable)
     return time.perf_counter() - t, sol.gap, sol.objective
 
 
