@@ -22,18 +22,10 @@ import highspy
 from benchmarks.run import INSTANCES
 from benchmarks.variants import FAMILY
 from planner.model import FIRST_STAGE, build_model
-from planner.solve import (
-    FIXED_OPTIONS,
-    Compiled,
-    _new_highs,
-    compile_model,
-    continuous_lp,
-    copy_lp,
-    lp_solver,
-    scaled_lp,
-)
-from planner.synthetic import generate, write
-from planner.validate import load_inputs
+from planner.solver.compile import Compiled, compile_model, copy_lp, scaled_lp
+from planner.solver.highs import FIXED_OPTIONS, _new_highs, continuous_lp, lp_solver
+from planner.workbook.synthetic import generate, write
+from planner.workbook.validate import load_inputs
 
 
 def relaxed(c: Compiled, family: str | None) -> highspy.HighsLp:

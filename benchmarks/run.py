@@ -9,7 +9,7 @@ validate, build the Pyomo model, hand it to HiGHS (standard-form compile and
 passModel), solve and write the report; the model size; the final gap; and
 the solve time at which the gap first reached 1 %, 0.1 % and the target.
 Instances are the shipped example, conformance case302 and seeded synthetic
-workbooks (planner.synthetic) of the sizes named in the solve-speed issue.
+workbooks (planner.workbook.synthetic) of the sizes named in the solve-speed issue.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from importlib.metadata import version
 from pathlib import Path
 
 from planner.model import build_model
-from planner.portfolio import join_stragglers
-from planner.reader import read_workbook
-from planner.report import write_report
-from planner.solve import Compiled, compile_model, solve
-from planner.synthetic import Size, generate, write
-from planner.validate import validate
+from planner.report.writer import write_report
+from planner.solver.compile import Compiled, compile_model
+from planner.solver.highs import solve
+from planner.solver.portfolio import join_stragglers
+from planner.workbook.reader import read_workbook
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The planner's default on a two-core machine: the tight formulation, two searches at once.
@@ -69,7 +70,7 @@ INSTANCES = [
 
 def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: int,
                   repeatable: bool = False) -> dict[str, float]:
-    """Solve as the planner does (:func:`planner.solve.solve`, ``workers`` searches, or one search on
+    """Solve as the planner does (:func:`planner.solver.highs.solve`, ``workers`` searches, or one search on
     ``workers`` threads if ``repeatable``), recording when the gap first reached 1 %, 0.1 % and ``gap``."""
     reached: dict[str, float] = {}
 

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from benchmarks.run import SMALL, parse_formulation
 from planner.model import build_model
-from planner.solve import compile_model, solve
-from planner.synthetic import generate, write
-from planner.validate import load_inputs
+from planner.solver.compile import compile_model
+from planner.solver.highs import solve
+from planner.workbook.synthetic import generate, write
+from planner.workbook.validate import load_inputs
 
 TARGET = 1e-5
 

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.sweep import run_sweep
-from planner.synthetic import Size, generate, write
-from planner.validate import load_inputs
-from planner.variation import parse_vary
+from planner.analysis.sweep import run_sweep
+from planner.analysis.variation import parse_vary
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import load_inputs
 
 
 def main() -> None:

@@ -44,9 +44,10 @@ import scipy.sparse as sp
 
 from benchmarks.run import INSTANCES, Instance
 from planner.model import build_model
-from planner.solve import FIXED_OPTIONS, Compiled, _new_highs, compile_model, lp_from_arrays, scaled_lp
-from planner.synthetic import Size, generate, write
-from planner.validate import load_inputs
+from planner.solver.compile import Compiled, compile_model, lp_from_arrays, scaled_lp
+from planner.solver.highs import FIXED_OPTIONS, _new_highs
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import load_inputs
 
 TIMED = ("lease", "order", "phase")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.synthetic import write
+from planner.workbook.synthetic import write
 
 QUARTERS = [f"{y}Q{q}" for y in range(2026, 2033) for q in range(1, 5)][2:]  # 2026Q3 .. 2032Q4
 

@@ -12,10 +12,11 @@ import os
 import sys
 from pathlib import Path
 
-from planner.errors import InputError, NoPlanError
 from planner.pipeline import AuditError, load, plan, timed
-from planner.report import write_report
-from planner.template import write_template
+from planner.report.writer import write_report
+from planner.solver.diagnose import NoPlanError
+from planner.workbook.errors import InputError
+from planner.workbook.template import write_template
 
 log = logging.getLogger("planner")
 
@@ -110,10 +111,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_sweep(args: argparse.Namespace) -> int:
     import time
 
-    from planner.variation import VariationError, parse_vary
+    from planner.analysis.variation import VariationError, parse_vary
 
     try:
-        from planner.sweep import run_sweep, sweep_tables
+        from planner.analysis.sweep import run_sweep, sweep_tables
     except ImportError as err:
         print(f"planner sweep needs Dask: pip install 'planner[sweep]' ({err})", file=sys.stderr)
         return 2
@@ -198,7 +199,7 @@ def entry() -> None:
     Everything is written and closed when ``main`` returns; what is left is tearing down the
     interpreter (freeing the Pyomo model, pandas and HiGHS objects one by one: about 0.55 s on
     the example) and waiting for a portfolio search that has not yet seen its stop (see
-    :mod:`planner.portfolio`). ``os._exit`` skips both. Once Dask is loaded (a sweep) the command
+    :mod:`planner.solver.portfolio`). ``os._exit`` skips both. Once Dask is loaded (a sweep) the command
     exits normally instead, so that Dask's and multiprocessing's exit handlers run.
     """
     code = main(sys.argv[1:])

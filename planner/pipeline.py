@@ -19,19 +19,20 @@ import pandas as pd
 import pyomo.core as pyo
 
 from planner import __version__
-from planner.audit import Audit, audit_plan
-from planner.diagnose import explain_infeasible
-from planner.errors import InputError, NoPlanError, Problem
-from planner.inputs import Inputs
-from planner.marginal import marginal_tables
+from planner.analysis.risk import value_of_risk as risk_values
+from planner.audit.auditor import Audit, audit_plan
 from planner.model import build_model
 from planner.model.build import scenario_cost
-from planner.reader import read_workbook
-from planner.results import add_metrics, report_tables
-from planner.risk import value_of_risk as risk_values
-from planner.solve import Compiled, Solution, compile_model, default_workers, solve
-from planner.solved import Solver, solve_inputs, timed
-from planner.validate import validate
+from planner.report.marginal import marginal_tables
+from planner.report.results import add_metrics, report_tables
+from planner.solver.compile import compile_model
+from planner.solver.diagnose import NoPlanError, solve_or_explain
+from planner.solver.highs import Solution, default_workers, solve
+from planner.solver.solved import solve_inputs, timed
+from planner.workbook.errors import InputError, Problem
+from planner.workbook.inputs import Inputs
+from planner.workbook.reader import read_workbook
+from planner.workbook.validate import validate
 
 log = logging.getLogger("planner")
 
@@ -54,22 +55,6 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
         tables = read_workbook(path, problems)
     with timed(timings, "validate"):
         return validate(tables, problems)
-
-
-def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     solver: Solver = solve) -> Solution:
-    """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan."""
-    solution = solver(compiled, gap, limit)
-    if solution.has_plan:
-        return solution
-    if solution.status == "time_limit":
-        raise NoPlanError(f"no plan was found within the time limit of {limit:g} s; "
-                          "raise --time-limit (or time_limit_s in Settings) and run again")
-    why = explain_infeasible(compiled, inp) if solution.status == "infeasible" else ""
-    raise NoPlanError(
-        f"the solver reports the model is {solution.status}. Every workbook that passes validation "
-        "should have a plan (unmet demand is always allowed at its penalty), so this is a bug in the "
-        "planner: please report it with the workbook." + (f" HiGHS's irreducible set: {why}" if why else ""))
 
 
 @dataclass
@@ -112,7 +97,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
-    :func:`planner.solve.default_workers`); 1 is the single, repeatable search.
+    :func:`planner.solver.highs.default_workers`); 1 is the single, repeatable search.
     ``repeatable`` (default: ``solver_mode`` = repeatable in Settings): one HiGHS search on
     ``workers`` threads instead of ``workers`` searches sharing plans.
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.synthetic import Size, generate, write
+from planner.workbook.synthetic import Size, generate, write
 
 #: A small workbook with every kind of decision that solves to optimality in about a second
 #: (the shipped example stops at its 45 s limit, so results that must not depend on time use this).

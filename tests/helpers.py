@@ -17,7 +17,7 @@ import copy
 from pathlib import Path
 
 from planner.pipeline import RunResult, plan
-from planner.synthetic import write
+from planner.workbook.synthetic import write
 
 Sheets = dict[str, list[list[object]]]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planner.errors import InputError
 from planner.pipeline import plan
-from planner.validate import load_inputs
+from planner.workbook.errors import InputError
+from planner.workbook.validate import load_inputs
 from tests.helpers import add_row, base_case, setcell, write_workbook
 from tests.test_cli import planner
 

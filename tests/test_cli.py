@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.schema import SHEETS
+from planner.workbook.schema import SHEETS
 from tests.helpers import base_case, setcell, write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

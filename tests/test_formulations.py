@@ -1,7 +1,7 @@
 """The tight formulation (default) and the plain one of MODEL.md reach the same optimum.
 
 The plain formulation is the oracle: it has only the limits MODEL.md states. Random small
-instances from planner.synthetic, solved to a 1e-9 gap by both.
+instances from planner.workbook.synthetic, solved to a 1e-9 gap by both.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from planner.model import build_model
-from planner.solve import compile_model, solve
-from planner.synthetic import Size, generate, write
-from planner.validate import load_inputs
+from planner.solver.compile import compile_model
+from planner.solver.highs import solve
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import load_inputs
 
 CASES = [(seed, size) for seed in range(4) for size in (
     Size(quarters=5, workloads=2, hardware=2, sites=2, offers=2, programs=1, budget=True),

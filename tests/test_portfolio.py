@@ -1,4 +1,4 @@
-"""The portfolio solve (planner.portfolio): several HiGHS searches sharing plans and bounds.
+"""The portfolio solve (planner.solver.portfolio): several HiGHS searches sharing plans and bounds.
 
 Its answer must be the one MILP's answer: on random small instances it reaches the optimum
 of the plain formulation solved by one search (the oracle), and the board's rules (best plan,
@@ -15,10 +15,11 @@ import pytest
 
 from planner.model import build_model
 from planner.pipeline import plan
-from planner.portfolio import Board, Search, _status, join_stragglers, relative_gap
-from planner.solve import compile_model, solve
-from planner.synthetic import Size, generate, write
-from planner.validate import load_inputs
+from planner.solver.compile import compile_model
+from planner.solver.highs import solve
+from planner.solver.portfolio import Board, Search, _status, join_stragglers, relative_gap
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import load_inputs
 
 S = highspy.HighsModelStatus
 

@@ -1,4 +1,4 @@
-"""Property tests on random valid workbooks (planner.synthetic) and random mutations of them.
+"""Property tests on random valid workbooks (planner.workbook.synthetic) and random mutations of them.
 
 * every plan passes the independent audit, and the auditor's cost equals the solver's objective;
 * with scenarios (risk neutral), vss >= 0 and evpi >= 0;
@@ -15,11 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.errors import InputError
 from planner.pipeline import plan
-from planner.schema import SHEET_BY_NAME
-from planner.synthetic import Size, generate, write
-from planner.validate import load_inputs
+from planner.workbook.errors import InputError
+from planner.workbook.schema import SHEET_BY_NAME
+from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.validate import load_inputs
 
 SMALL = Size(quarters=5, workloads=2, hardware=2, sites=1, offers=2, programs=1, budget=True)
 FAST = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

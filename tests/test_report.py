@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from planner.pipeline import plan
-from planner.quarters import parse_quarter
+from planner.workbook.quarters import parse_quarter
 from tests.helpers import add_row, base_case, setcell, solve_sheets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,7 +115,7 @@ def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
 
     import openpyxl
 
-    from planner.report import write_report
+    from planner.report.writer import write_report
 
     result = plan(small_example)
     write_report(result.tables, tmp_path)

@@ -9,13 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from planner.audit import audit_plan
-from planner.errors import NoPlanError
+from planner.audit.auditor import audit_plan
 from planner.model import build_model
 from planner.pipeline import plan, solve_or_explain
-from planner.report import write_report
-from planner.solve import compile_model
-from planner.validate import load_inputs
+from planner.report.writer import write_report
+from planner.solver.compile import compile_model
+from planner.solver.diagnose import NoPlanError
+from planner.workbook.validate import load_inputs
 from tests.helpers import base_case, setcell, write_workbook
 from tests.test_cli import planner
 

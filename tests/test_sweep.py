@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from planner.analysis.sweep import run_sweep, sweep_tables
+from planner.analysis.variation import VariationError, parse_vary
 from planner.pipeline import plan
-from planner.sweep import run_sweep, sweep_tables
-from planner.validate import load_inputs
-from planner.variation import VariationError, parse_vary
+from planner.workbook.validate import load_inputs
 from tests.helpers import base_case, setcell, write_workbook
 from tests.test_cli import planner
 

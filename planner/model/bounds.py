@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 
-from planner.inputs import Hardware, Inputs, LeaseOffer, Site
+from planner.workbook.inputs import Hardware, Inputs, LeaseOffer, Site
 
 #: Order cap of program hardware with a blank ``max_order_per_quarter`` (MODEL.md 4.5).
 PROGRAM_BIG_M = 1e7

@@ -18,7 +18,6 @@ from __future__ import annotations
 import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
-from planner.inputs import Inputs
 from planner.model.budget import add_budget
 from planner.model.coverage import add_coverage
 from planner.model.leases import add_leases
@@ -26,6 +25,7 @@ from planner.model.owned import add_owned
 from planner.model.parts import Parts, constraint, variables
 from planner.model.programs import add_programs
 from planner.model.sites import add_sites
+from planner.workbook.inputs import Inputs
 
 
 def scenario_cost(p: Parts, sc: str):

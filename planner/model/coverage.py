@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import pyomo.core as pyo
 
-from planner.economics import discount
+from planner.model.economics import discount
 from planner.model.parts import Lin, Parts, constraint, variables
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from planner.economics import pv
 from planner.model.bounds import lease_blocks
+from planner.model.economics import pv
 from planner.model.parts import Parts, variables
-from planner.timing import existing_lease_quarters, lease_active, sign_quarters
+from planner.model.timing import existing_lease_quarters, lease_active, sign_quarters
 
 
 def add_leases(p: Parts) -> None:

@@ -4,7 +4,7 @@ owned[h, s, q, σ] = fleet(h, s, q) + order_block(h) * sum_{t : q in service(t, 
 cost per order block in σ = sum_{q in service(t, σ)} d(q) * order_block * (unit_capex * crf(life)
                        + power_kw * pue(s) * hours_per_quarter * power_price(s) / 1000)
 service(t, σ) is ``life`` quarters from ``t + lead_time``, later for program hardware in a
-scenario with extra slip (see :func:`planner.timing.in_service`). The existing fleet carries
+scenario with extra slip (see :func:`planner.model.timing.in_service`). The existing fleet carries
 no capital charge, only its energy (a constant).
 
 ordered[h, t] = sum_s order[h, s, t], the blocks of h placed in t over all sites, is what the
@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from planner.economics import crf, discount, energy_per_unit_quarter, pv
 from planner.model.bounds import order_blocks, supply_blocks
+from planner.model.economics import crf, discount, energy_per_unit_quarter, pv
 from planner.model.parts import Lin, Parts, constraint, variables
-from planner.timing import fleet_quarters, in_service, order_quarters
+from planner.model.timing import fleet_quarters, in_service, order_quarters
 
 
 def add_owned(p: Parts) -> None:

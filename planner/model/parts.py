@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
-from planner.inputs import Inputs
+from planner.workbook.inputs import Inputs
 
 
 @dataclass

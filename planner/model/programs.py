@@ -14,7 +14,7 @@ import pyomo.core as pyo
 
 from planner.model.bounds import PROGRAM_BIG_M
 from planner.model.parts import Parts, constraint, variables
-from planner.timing import order_quarters
+from planner.model.timing import order_quarters
 
 
 def add_programs(p: Parts) -> None:

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import pyomo.core as pyo
 
-from planner.economics import crf, pv
+from planner.model.economics import crf, pv
 from planner.model.parts import Lin, Parts, constraint, variables
-from planner.timing import online, start_quarters
+from planner.model.timing import online, start_quarters
 
 
 def add_sites(p: Parts) -> None:

@@ -18,7 +18,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from planner.schema import SETTINGS, SHEET_BY_NAME, SHEETS, Column
+from planner.workbook.schema import SETTINGS, SHEET_BY_NAME, SHEETS, Column
 
 #: Rows of each sheet that carry data validation.
 VALIDATED_ROWS = 1000

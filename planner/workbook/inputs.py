@@ -20,7 +20,7 @@ class Settings:
     time_limit_s: float
     risk_aversion: float = 0.0
     cvar_alpha: float = 0.9
-    solver_workers: int | None = None  # None: planner.solve.default_workers()
+    solver_workers: int | None = None  # None: planner.solver.highs.default_workers()
     solver_mode: str = "fast"  # fast (shared searches) | repeatable (HiGHS's parallel search)
 
 
@@ -161,7 +161,7 @@ class Inputs:
 
     def quarter_label(self, q: int) -> str:
         """``YYYYQn`` of horizon index q."""
-        from planner.quarters import label
+        from planner.workbook.quarters import label
 
         return label(self.settings.start + q)
 

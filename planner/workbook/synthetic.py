@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from planner.quarters import label
+from planner.workbook.quarters import label
 
 Sheets = dict[str, list[list[object]]]
 

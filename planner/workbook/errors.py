@@ -31,7 +31,3 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
-
-
-class NoPlanError(Exception):
-    """The solver found no plan; the message is in the planner's terms."""

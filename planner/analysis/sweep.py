@@ -2,7 +2,7 @@
 
 The workbook is read and validated once; the typed inputs are scattered to the
 workers once (not re-read per case). Each case applies its variations
-(:mod:`planner.variation`), builds and solves its own model with HiGHS on one
+(:mod:`planner.analysis.variation`), builds and solves its own model with HiGHS on one
 thread (``threads = 1``), so one single-threaded worker per core never
 oversubscribes the machine. A case that fails (bad variation, solver trouble,
 an exception, a worker that dies) is recorded in its row; the others go on.
@@ -20,12 +20,12 @@ import time
 
 import pandas as pd
 
-from planner.charts import ChartBlock
-from planner.inputs import Inputs
+from planner.analysis.variation import Variation, VariationError, apply, grid, is_identity
 from planner.model import first_stage_decisions
-from planner.results import COST_COLUMNS, cost_summary
-from planner.solved import solve_inputs
-from planner.variation import Variation, VariationError, apply, grid, is_identity
+from planner.report.charts import ChartBlock
+from planner.report.results import COST_COLUMNS, cost_summary
+from planner.solver.solved import solve_inputs
+from planner.workbook.inputs import Inputs
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ part of the planner agrees on them.
 
 from __future__ import annotations
 
-from planner.inputs import ExistingLease, FleetBatch, Hardware, Inputs, LeaseOffer, Site
+from planner.workbook.inputs import ExistingLease, FleetBatch, Hardware, Inputs, LeaseOffer, Site
 
 
 def sign_quarters(inp: Inputs, o: LeaseOffer) -> range:

@@ -1,6 +1,6 @@
 """Read the input workbook into raw tables: cell values with their Excel rows.
 
-No meaning is given to values here; :mod:`planner.validate` does that. The
+No meaning is given to values here; :mod:`planner.workbook.validate` does that. The
 reader checks that the file really is an .xlsx workbook (by its first bytes
 and its zip directory, not its extension), refuses hostile files (XML entity
 tricks are refused by defusedxml, zip bombs by size and inflate-ratio limits
@@ -22,8 +22,8 @@ import openpyxl
 from defusedxml import DefusedXmlException
 from openpyxl.utils import get_column_letter
 
-from planner.errors import InputError, Problem
-from planner.schema import SHEET_BY_NAME, Sheet
+from planner.workbook.errors import InputError, Problem
+from planner.workbook.schema import SHEET_BY_NAME, Sheet
 
 log = logging.getLogger(__name__)
 

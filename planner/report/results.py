@@ -1,8 +1,8 @@
 """Result tables of a solved plan (MODEL.md section 6), as DataFrames; no I/O.
 
 Costs are recomputed quarter by quarter from the decisions and the inputs,
-with the same rates (:mod:`planner.economics`) and windows
-(:mod:`planner.timing`) as the model; the sum of the discounted totals is
+with the same rates (:mod:`planner.model.economics`) and windows
+(:mod:`planner.model.timing`) as the model; the sum of the discounted totals is
 checked against the solver's objective in the Summary (``cost_check_usd``).
 """
 
@@ -14,17 +14,17 @@ from dataclasses import dataclass
 import pandas as pd
 import pyomo.core as pyo
 
-from planner.economics import crf, cvar, discount, energy_per_unit_quarter
-from planner.inputs import Inputs
+from planner.model.economics import crf, cvar, discount, energy_per_unit_quarter
 from planner.model.parts import Parts, value_of
-from planner.solve import Solution
-from planner.timing import (
+from planner.model.timing import (
     existing_lease_quarters,
     fleet_quarters,
     in_service,
     lease_active,
     online,
 )
+from planner.solver.highs import Solution
+from planner.workbook.inputs import Inputs
 
 COST_COLUMNS = ["lease_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd", "opex_usd",
                 "energy_usd", "unmet_penalty_usd", "nre_usd"]

@@ -170,7 +170,7 @@ def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
     Drawn on bare matplotlib ``Figure`` objects (Agg canvas, no pyplot state), imported
     here so that commands without charts do not load matplotlib.
     """
-    from planner.pyomo_hooks import drop_import_hooks
+    from planner.solver.pyomo_hooks import drop_import_hooks
 
     drop_import_hooks()  # or importing matplotlib also loads pyplot and pylab (Pyomo's hook)
     from matplotlib.figure import Figure

@@ -1,6 +1,6 @@
 """Marginal costs of demand and the value of each limit (issue: Marginal table).
 
-Two LPs are made from the solved MIP (:func:`planner.solve.continuous_lp`):
+Two LPs are made from the solved MIP (:func:`planner.solver.highs.continuous_lp`):
 
 * plan (short run): every integer decision fixed at the plan, so one more du
   comes from spare capacity (0), from moving capacity off another workload, or
@@ -30,9 +30,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from planner.economics import discount
-from planner.inputs import Inputs
-from planner.solve import Compiled, Solution, continuous_lp, lp_solver
+from planner.model.economics import discount
+from planner.solver.compile import Compiled
+from planner.solver.highs import Solution, continuous_lp, lp_solver
+from planner.workbook.inputs import Inputs
 
 LIMIT_FAMILIES = ("budget", "power", "supply", "asic_share", "provider_share", "max_phases")
 _UNITS = {"budget": "$ per $ of capex_max", "power": "$ per kW", "supply": "$ per accelerator",

@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import highspy
 
-from planner.inputs import Inputs
-from planner.solve import Compiled, _new_highs
+from planner.solver.compile import Compiled
+from planner.solver.highs import Solution, Solver, _new_highs, solve
+from planner.workbook.inputs import Inputs
+
+
+class NoPlanError(Exception):
+    """The solver found no plan; the message is in the planner's terms."""
+
 
 _ROWS = {
     "coverage": ("Demand", "demand of {0} in {1}"),
@@ -70,3 +76,19 @@ def explain_infeasible(compiled: Compiled, inp: Inputs) -> str:
         index = var.index() if isinstance(var.index(), tuple) else (var.index(),)
         lines.append("bound on " + _describe(name, index, inp, _COLUMNS))
     return "these limits cannot all hold at once: " + "; ".join(dict.fromkeys(lines))
+
+
+def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
+                     solver: Solver = solve) -> Solution:
+    """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan."""
+    solution = solver(compiled, gap, limit)
+    if solution.has_plan:
+        return solution
+    if solution.status == "time_limit":
+        raise NoPlanError(f"no plan was found within the time limit of {limit:g} s; "
+                          "raise --time-limit (or time_limit_s in Settings) and run again")
+    why = explain_infeasible(compiled, inp) if solution.status == "infeasible" else ""
+    raise NoPlanError(
+        f"the solver reports the model is {solution.status}. Every workbook that passes validation "
+        "should have a plan (unmet demand is always allowed at its penalty), so this is a bug in the "
+        "planner: please report it with the workbook." + (f" HiGHS's irreducible set: {why}" if why else ""))

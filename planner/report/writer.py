@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
+from planner.report.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MILLIONS = '"$"#,##0.0,,"M"'
@@ -124,7 +124,7 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = 
                  workbook: str = "plan.xlsx", blocks: list[ChartBlock] | None = None) -> list[Path]:
     """Write ``workbook``, one CSV per table and the chart PNGs into ``out_dir``; returns the files.
 
-    Charts are those of a plan (:func:`planner.charts.chart_blocks`) unless ``blocks`` are given.
+    Charts are those of a plan (:func:`planner.report.charts.chart_blocks`) unless ``blocks`` are given.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)

@@ -16,11 +16,11 @@ from dataclasses import replace
 
 import pyomo.core as pyo
 
-from planner.inputs import Inputs, Scenario
 from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
-from planner.solve import solve
-from planner.solved import Solver, solve_inputs
+from planner.solver.highs import Solver, solve
+from planner.solver.solved import solve_inputs
+from planner.workbook.inputs import Inputs, Scenario
 
 
 def _solve_value(inp: Inputs, gap: float, time_limit_s: float, solver: Solver, fixed: dict | None = None):

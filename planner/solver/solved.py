@@ -1,28 +1,27 @@
 """One model from typed inputs to a loaded plan: build -> compile -> solve -> load.
 
 Every solve of the planner runs this sequence: the main run (``planner.pipeline``),
-the expected-value and wait-and-see problems (``planner.risk``) and each sweep case
-(``planner.sweep``).
+the expected-value and wait-and-see problems (``planner.analysis.risk``) and each sweep case
+(``planner.analysis.sweep``).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import pyomo.core as pyo
 
-from planner.inputs import Inputs
 from planner.model import build_model
 from planner.model.parts import Parts
-from planner.solve import Compiled, Solution, compile_model, load_values, solve
+from planner.solver.compile import Compiled, compile_model
+from planner.solver.highs import Solution, Solver, load_values, solve
+from planner.workbook.inputs import Inputs
 
 log = logging.getLogger("planner")
-
-Solver = Callable[[Compiled, float, float], Solution]
 
 
 @contextmanager

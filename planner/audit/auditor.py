@@ -4,7 +4,7 @@ It recomputes every constraint of MODEL.md section 4 and the cost of section 5
 (with section 7's scenarios and objective) from the inputs and the report
 tables alone: the first-stage decisions from ``Actions``, the allocation from
 ``Capacity`` (du per workload by source) and the unmet du from ``Coverage``.
-It shares no code with the model (:mod:`planner.model`, :mod:`planner.timing`)
+It shares no code with the model (:mod:`planner.model`, :mod:`planner.model.timing`)
 on purpose: its windows, capacities and costs are written again from the text
 of MODEL.md, so a slip in one is caught by the other.
 """
@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.inputs import Inputs
-from planner.quarters import parse_quarter
+from planner.workbook.inputs import Inputs
+from planner.workbook.quarters import parse_quarter
 
 REL, ABS = 1e-6, 1e-6  # tolerance of a check: ABS + REL * magnitude
 

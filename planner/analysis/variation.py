@@ -20,8 +20,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, replace
 
-from planner.inputs import Inputs
-from planner.schema import SETTINGS, SHEET_BY_NAME, Column
+from planner.workbook.inputs import Inputs
+from planner.workbook.schema import SETTINGS, SHEET_BY_NAME, Column
 
 #: Inputs field holding each sheet's records, and each record's key column.
 _RECORDS = {"workloads": "workloads", "hardware": "hardware", "sites": "sites", "providers": "providers",

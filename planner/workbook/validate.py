@@ -1,0 +1,77 @@
+"""Give the raw tables meaning: typed, checked :class:`~planner.workbook.inputs.Inputs`.
+
+Each sheet has its own checker in :mod:`planner.workbook.checks`; they share one
+:class:`~planner.workbook.checks.cells.Checker`, which collects every problem of the
+workbook (sheet, Excel row, column, value). All are raised together in one
+:class:`~planner.workbook.errors.InputError`; no model is built from a workbook with problems.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.workbook import inputs as I
+from planner.workbook.checks.budget import check_budget
+from planner.workbook.checks.cells import Checker
+from planner.workbook.checks.demand import check_demand
+from planner.workbook.checks.existing_leases import check_existing_leases
+from planner.workbook.checks.fleet import check_fleet, check_fleet_power
+from planner.workbook.checks.hardware import check_hardware
+from planner.workbook.checks.offers import check_offers
+from planner.workbook.checks.programs import check_programs
+from planner.workbook.checks.providers import check_providers
+from planner.workbook.checks.scenarios import check_scenarios
+from planner.workbook.checks.settings import check_settings
+from planner.workbook.checks.sites import check_sites
+from planner.workbook.checks.throughput import check_throughput
+from planner.workbook.checks.workloads import check_workloads
+from planner.workbook.errors import InputError, Problem
+from planner.workbook.reader import RawTable, read_workbook
+
+#: Sheets of fixed columns, typed row by row before their checkers run.
+_FIXED = ("Workloads", "Hardware", "Sites", "Providers", "LeaseOffers", "AsicPrograms", "ExistingFleet",
+          "ExistingLeases", "Budget")
+
+
+def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
+    """Typed inputs from raw tables; raises InputError with every problem found."""
+    chk = Checker(problems)
+    s = check_settings(tables.get("settings"), chk)
+    horizon_ok = (isinstance(s.get("start_quarter"), int) and isinstance(s.get("end_quarter"), int)
+                  and s["end_quarter"] >= s["start_quarter"])  # a reversed horizon is reported once, above
+    if horizon_ok:
+        chk.start, chk.end = s["start_quarter"], s["end_quarter"]  # type: ignore[assignment]
+    recs = {name: chk.records(tables.get(name.lower())) for name in _FIXED}
+
+    workloads = check_workloads(recs["Workloads"], tables.get("workloads") is not None, chk)
+    programs = check_programs(recs["AsicPrograms"], chk)
+    hardware = check_hardware(recs["Hardware"], programs, chk)
+    hardware_names = {r["hardware"] for _, r in recs["Hardware"] if r["hardware"]}
+    sites = check_sites(recs["Sites"], chk)
+    site_names = {r["site"] for _, r in recs["Sites"] if r["site"]}
+    providers = check_providers(recs["Providers"], chk)
+    offers = check_offers(recs["LeaseOffers"], providers, hardware, hardware_names, chk)
+    fleet = check_fleet(recs["ExistingFleet"], hardware_names, site_names, chk)
+    existing = check_existing_leases(recs["ExistingLeases"], providers, hardware_names, chk)
+    budget = check_budget(recs["Budget"], chk)
+    demand = check_demand(tables["demand"], workloads, horizon_ok, chk) if "demand" in tables and workloads else {}
+    throughput = (check_throughput(tables["throughput"], workloads, hardware, hardware_names, chk)
+                  if "throughput" in tables and workloads else {})
+    check_fleet_power(fleet, hardware, sites, chk)
+    scenarios = check_scenarios(tables.get("scenarios"), workloads, chk)
+
+    if problems:
+        raise InputError(problems)
+    settings = I.Settings(chk.start, chk.end, s["discount_rate"], s["hours_per_quarter"],  # type: ignore[arg-type]
+                          s["mip_gap"], s["time_limit_s"], s["risk_aversion"], s["cvar_alpha"],  # type: ignore[arg-type]
+                          s["solver_workers"], s["solver_mode"])  # type: ignore[arg-type]
+    extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
+    return I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
+                    programs, tuple(fleet), tuple(existing), budget, **extra)
+
+
+def load_inputs(path: Path) -> I.Inputs:
+    """Read and validate a workbook; raises InputError with every problem found."""
+    problems: list[Problem] = []
+    tables = read_workbook(path, problems)
+    return validate(tables, problems)
