@@ -1,12 +1,15 @@
-"""The value of planning for risk (MODEL.md section 7): VSS and EVPI.
+"""The value of planning for risk (MODEL.md sections 7 and 10): VSS and EVPI.
 
-* Expected-value plan: one scenario with the probability-weighted demand
-  multipliers and the probability-weighted extra ASIC slip rounded to whole
-  quarters; its first stage (leases, orders, phases, programs) is then fixed and
-  evaluated in every scenario: ``EEV = sum_σ p[σ] cost[σ]`` of that plan.
-* ``vss  = EEV - E[cost of this plan]``
-* Wait-and-see: each scenario planned alone, ``WS = sum_σ p[σ] cost*[σ]``.
-* ``evpi = E[cost of this plan] - WS``
+* Expected-value problem: one scenario with the probability-weighted demand of every workload and
+  quarter (weighted multipliers; a ScenarioDemand cell enters with its own du), the probability-weighted
+  slips (``asic``, ``build``, ``delivery``, ``lease``) rounded half up to whole quarters, and the programs
+  that fail with probability above 0.5.
+* Its plan's decisions are fixed in the quarters before the earliest ``branch_quarter`` (every quarter
+  when nothing branches: the first stage of section 7) and the rest is re-optimised on the tree;
+  ``EEV = sum_σ p[σ] cost[σ]`` of that plan, and ``vss = EEV - E[cost of this plan]``. With nothing
+  to re-optimise, the evaluation is risk neutral (each scenario's recourse is then optimal for any
+  risk aversion); on a tree the workbook's own objective is used.
+* Wait-and-see: each scenario planned alone, ``WS = sum_σ p[σ] cost*[σ]``; ``evpi = E[cost] - WS``.
 """
 
 from __future__ import annotations
@@ -19,26 +22,52 @@ import pyomo.core as pyo
 from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
 from planner.solver.highs import Solver, solve
-from planner.solver.solved import solve_inputs
+from planner.solver.solved import Solved, solve_inputs
 from planner.workbook.inputs import Inputs, Scenario
 
-
-def _solve_value(inp: Inputs, gap: float, time_limit_s: float, solver: Solver, fixed: dict | None = None):
-    """Solve with ``solver`` (first-stage values ``fixed``); returns the model, the objective and
-    cost[σ] per scenario."""
-    solved = solve_inputs(inp, gap, time_limit_s, fixed=fixed, solver=solver)
-    if not solved.solution.has_plan:
-        return solved.model, math.nan, {}
-    costs = {sc: float(pyo.value(scenario_cost(solved.parts, sc))) for sc in inp.scenarios}
-    return solved.model, solved.solution.objective, costs
+EV = "expected value"
 
 
-def expected_value_scenario(inp: Inputs) -> Scenario:
-    """The single scenario of the expected-value problem."""
+def _half_up(x: float) -> int:
+    return math.floor(x + 0.5 + 1e-9)
+
+
+def expected_value_inputs(inp: Inputs) -> Inputs:
+    """The single-scenario inputs of the expected-value problem."""
     probs = {name: sc.probability for name, sc in inp.scenarios.items()}
     mult = {w: sum(p * inp.scenarios[n].multiplier(w) for n, p in probs.items()) for w in inp.workloads}
-    slip = sum(p * inp.scenarios[n].asic_slip for n, p in probs.items())
-    return Scenario("expected value", 1.0, mult, math.floor(slip + 0.5))
+    overridden = {(w, q) for (_sc, w, q) in inp.scenario_demand_du}
+    demand = {(EV, w, q): sum(p * inp.scenario_demand(w, q, n) for n, p in probs.items()) for (w, q) in overridden}
+
+    def slip(field: str) -> int:
+        return _half_up(sum(p * getattr(inp.scenarios[n], field) for n, p in probs.items()))
+
+    failed = frozenset(prog for prog in inp.programs
+                       if sum(p for n, p in probs.items() if prog in inp.scenarios[n].failed) > 0.5)
+    ev = Scenario(EV, 1.0, mult, slip("asic_slip"), build_slip=slip("build_slip"),
+                  delivery_slip=slip("delivery_slip"), lease_slip=slip("lease_slip"), failed=failed)
+    return replace(inp, scenarios={EV: ev}, has_scenario_sheet=False, scenario_demand_du=demand)
+
+
+def _costs(solved: Solved, inp: Inputs) -> tuple[float, dict[str, float]]:
+    """(objective, cost[σ] per scenario) of a solve; NaN and {} without a plan."""
+    if not solved.solution.has_plan:
+        return math.nan, {}
+    return solved.solution.objective, {sc: float(pyo.value(scenario_cost(solved.parts, sc))) for sc in inp.scenarios}
+
+
+def _ev_decisions(ev: Solved, inp: Inputs) -> dict[str, dict[tuple, float]]:
+    """The expected-value plan's decisions before the tree's first branch, keyed for the tree's model."""
+    tree = inp.tree
+    first_branch, trunk = tree.first_branch(), tree.names[0]
+    fixed: dict[str, dict[tuple, float]] = {}
+    for name in FIRST_STAGE:
+        for key, var in ev.parts.dec.get(name, {}).items():
+            *base, _k = key
+            t = next((i for i in base if isinstance(i, int)), 0)
+            if t < first_branch:
+                fixed.setdefault(name, {})[(*base, tree.cls(trunk, t))] = round(var.value or 0.0)
+    return fixed
 
 
 def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float,
@@ -46,16 +75,19 @@ def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: f
     """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
     expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone.
     Each problem is solved by ``solver`` (the run's: same searches, same mode)."""
-    ev = expected_value_scenario(inp)
-    ev_model, _, _ = _solve_value(replace(inp, scenarios={ev.name: ev}, has_scenario_sheet=False), gap,
-                                  time_limit_s, solver)
-    first = {name: {k: round(v.value or 0.0) for k, v in getattr(ev_model, name).items()} for name in FIRST_STAGE}
-    neutral = replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
-    _, eev, ev_costs = _solve_value(neutral, gap, time_limit_s, solver, fixed=first)
+    ev_inp = expected_value_inputs(inp)
+    ev = solve_inputs(ev_inp, gap, time_limit_s, solver=solver)
+    if ev.solution.has_plan:
+        on_tree = inp if inp.tree.branches else replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
+        _, ev_costs = _costs(solve_inputs(on_tree, gap, time_limit_s, fixed=_ev_decisions(ev, inp), solver=solver), inp)
+    else:
+        ev_costs = {}
+    eev = sum(inp.scenarios[sc].probability * c for sc, c in ev_costs.items()) if ev_costs else math.nan
     ws, alone_costs = 0.0, {}
     for name, sc in inp.scenarios.items():
-        alone = replace(inp, scenarios={name: replace(sc, probability=1.0)}, has_scenario_sheet=False)
-        alone_costs[name] = _solve_value(alone, gap, time_limit_s, solver)[1]
+        single = replace(sc, probability=1.0, branch_of=None, branch_quarter=None)
+        alone = replace(inp, scenarios={name: single}, has_scenario_sheet=False)
+        alone_costs[name] = _costs(solve_inputs(alone, gap, time_limit_s, solver=solver), alone)[0]
         ws += sc.probability * alone_costs[name]
     return {"vss": eev - expected_cost, "evpi": expected_cost - ws,
             "expected_value_plan_cost": eev, "wait_and_see_cost": ws,

@@ -46,7 +46,7 @@ def solve_case(inp: Inputs, variations: list[Variation], values: tuple[str, ...]
             row.update(error="no plan found (time limit or infeasible)")
             return row
         row.update(total_cost=solution.objective, **cost_summary(solved.parts),
-                   decisions=first_stage_decisions(solved.model, case))
+                   decisions=first_stage_decisions(solved.parts))
     except VariationError as exc:
         row.update(status="invalid", error=str(exc))
     except Exception as exc:  # a failed case is reported, never stops the sweep

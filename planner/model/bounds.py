@@ -5,7 +5,7 @@ plain formulation keeps only the limits MODEL.md states (supply, signing,
 max phases). Every bound here keeps the optimum:
 
 * power (valid): blocks of h ordered for site s in one quarter
-  <= floor(1000 * (existing_mw + phase_mw * max_phases) / (power_kw * order_block));
+  <= floor(1000 * (existing_mw + phase_mw * (max_phases + committed phases)) / (power_kw * order_block));
 * demand (dominance): no source ever needs to hold more accelerators than it can
   put to use, ``max over q, σ of sum_w cap(w, q, σ) / du(h, w)`` with
   ``cap = required`` (times ``asic_share_max`` for kind asic); a larger order or
@@ -56,7 +56,8 @@ def order_blocks(inp: Inputs, h: Hardware, s: Site, tight: bool) -> int | None:
         return cap
     bounds = [b for b in (cap,) if b is not None]
     if h.power_kw > 0:
-        mw = s.existing_mw + s.phase_mw * s.max_phases
+        committed = sum(c.phases for c in inp.committed if c.site == s.name)
+        mw = s.existing_mw + s.phase_mw * (s.max_phases + committed)
         bounds.append(math.floor(1000.0 * mw / (h.power_kw * h.order_block) + 1e-9))
     units = useful_units(inp, h.name, lambda w: inp.eff(h.name, w))
     bounds.append(math.ceil(units / h.order_block - 1e-9))

@@ -26,6 +26,7 @@ from planner.model.parts import Parts, constraint, variables
 from planner.model.programs import add_programs
 from planner.model.sites import add_sites
 from planner.workbook.inputs import Inputs
+from planner.workbook.tree import Tree
 
 
 def scenario_cost(p: Parts, sc: str):
@@ -55,15 +56,19 @@ def _objective(p: Parts) -> None:
     m.total_cost = pyo.Objective(expr=expected + lam * (m.eta + tail / (1.0 - alpha)), sense=pyo.minimize)
 
 
-def build_model(inp: Inputs, tight: bool = True) -> tuple[pyo.ConcreteModel, Parts]:
+def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, float]] | None = None,
+                tree: Tree | None = None) -> tuple[pyo.ConcreteModel, Parts]:
     """The Pyomo model of the plan and the shared parts it was built from.
 
     ``tight`` adds the bounds and links of :mod:`planner.model.bounds` (same optimum,
     faster search); ``tight=False`` is the plain formulation of MODEL.md, kept as a
-    test oracle and a benchmark baseline.
+    test oracle and a benchmark baseline. ``fixed``: decisions fixed at a value, by decision
+    name and class-ended key (see :class:`~planner.model.parts.Parts`). ``tree``: the partition of
+    scenarios per quarter (default ``inp.tree``; benchmarks pass a finer one to compare
+    formulations).
     """
     m = pyo.ConcreteModel(name="planner")
-    p = Parts(inp=inp, m=m, tight=tight)
+    p = Parts(inp=inp, m=m, tight=tight, tree=tree, fixed=fixed or {})
     add_leases(p)
     add_owned(p)
     add_sites(p)
@@ -74,18 +79,21 @@ def build_model(inp: Inputs, tight: bool = True) -> tuple[pyo.ConcreteModel, Par
     return m, p
 
 
-#: The decisions shared by all scenarios (MODEL.md 7).
+#: The whole decisions, taken per class of scenarios (MODEL.md 7 and 10).
 FIRST_STAGE = ("lease", "order", "phase", "commit")
 
 
-def first_stage_decisions(model: pyo.ConcreteModel, inp: Inputs) -> dict[str, int]:
-    """The plan's non-zero first-stage decisions, keyed like ``order VR200/site0@2028Q2``."""
+def first_stage_decisions(p: Parts) -> dict[str, int]:
+    """The plan's non-zero whole decisions, keyed like ``order VR200/site0@2028Q2`` (with
+    `` [scenarios]`` when the tree branches)."""
     out = {}
     for name in FIRST_STAGE:
-        for index, var in getattr(model, name).items():
+        for key, var in p.dec.get(name, {}).items():
             if var.value and abs(var.value) > 1e-6:
-                key = index if isinstance(index, tuple) else (index,)
-                where = "/".join(str(k) for k in key if not isinstance(k, int))
-                when = "".join(f"@{inp.quarter_label(k)}" for k in key if isinstance(k, int))
-                out[f"{'fund' if name == 'commit' else name} {where}{when}"] = round(var.value)
+                *base, k = key
+                t = next((i for i in base if isinstance(i, int)), 0)
+                where = "/".join(str(i) for i in base if not isinstance(i, int))
+                when = "".join(f"@{p.inp.quarter_label(i)}" for i in base if isinstance(i, int))
+                label = f" [{p.tree.label(k, t)}]" if p.branching else ""  # type: ignore[union-attr]
+                out[f"{'fund' if name == 'commit' else name} {where}{when}{label}"] = round(var.value)
     return out

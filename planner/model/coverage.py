@@ -5,7 +5,7 @@ Per scenario σ (one scenario without a Scenarios sheet):
 coverage[w, q, σ]:  sum_h eff(h, w) use_owned[h, w, q, σ] + sum_c thr(h(c), w) use_lease[c, w, q, σ]
                     + unmet[w, q, σ] >= (1 + reserve_margin(w)) demand(w, q) mult(σ, w)        (du)
 owned_capacity:     sum_w use_owned[h, w, q, σ] <= fleet[h, q, σ] (= sum_s owned[h, s, q, σ])  (accelerators)
-lease_capacity:     sum_w use_lease[c, w, q, σ] <= active[c, q]                         (accelerators)
+lease_capacity:     sum_w use_lease[c, w, q, σ] <= active[c, q, σ]                      (accelerators)
 asic_share:         du served by kind asic for w in q <= asic_share_max(w) * required(w, q, σ)
 provider_share:     du served by provider p's leases in q <= max_share(p) * sum_w required(w, q, σ)
 cost in σ:          sum_q d(q) * unmet_penalty(w) * unmet[w, q, σ]
@@ -29,8 +29,8 @@ def add_coverage(p: Parts) -> None:
 
     fleet = {key: lin for key, lin in p.fleet.items() if lin.has_vars or lin.const > 0}
     owned_keys = [(h, w, q, sc) for (h, q, sc) in fleet for w in W if inp.eff(h, w) > 0]
-    lease_keys = [(c, w, q, sc) for (c, q), lin in p.active.items() if lin.has_vars or lin.const > 0
-                  for w in W if inp.throughput.get((p.contracts[c][1], w), 0.0) > 0 for sc in S]
+    lease_keys = [(c, w, q, sc) for (c, q, sc), lin in p.active.items() if lin.has_vars or lin.const > 0
+                  for w in W if inp.throughput.get((p.contracts[c][1], w), 0.0) > 0]
     use_owned = variables(m, "use_owned", owned_keys, 4, pyo.NonNegativeReals)
     use_lease = variables(m, "use_lease", lease_keys, 4, pyo.NonNegativeReals)
     unmet = variables(m, "unmet", [(w, q, sc) for w in W for q in Q for sc in S], 3, pyo.NonNegativeReals)
@@ -66,7 +66,7 @@ def add_coverage(p: Parts) -> None:
     constraint(m, "owned_capacity", {
         k: lin.expr() - fleet[k].expr() <= 0 for k, lin in used_owned.items()})
     constraint(m, "lease_capacity", {
-        (c, q, sc): lin.expr() - p.active[c, q].expr() <= 0 for (c, q, sc), lin in used_lease.items()})
+        (c, q, sc): lin.expr() - p.active[c, q, sc].expr() <= 0 for (c, q, sc), lin in used_lease.items()})
     constraint(m, "asic_share", {
         (w, q, sc): lin.expr() <= inp.workloads[w].asic_share_max * inp.required(w, q, sc)
         for (w, q, sc), lin in asic.items()})

@@ -1,17 +1,19 @@
-"""Owned hardware: orders (``order[h, s, t]``) and the existing fleet.
+"""Owned hardware: orders (``order[h, s, t, k]``) and the existing fleet.
 
-owned[h, s, q, σ] = fleet(h, s, q) + order_block(h) * sum_{t : q in service(t, σ)} order[h, s, t]
+owned[h, s, q, σ] = fleet(h, s, q, σ) + order_block(h) * sum_{t : q in service(t, σ)} order[h, s, t, k(σ, t)]
 cost per order block in σ = sum_{q in service(t, σ)} d(q) * order_block * (unit_capex * crf(life)
                        + power_kw * pue(s) * hours_per_quarter * power_price(s) / 1000)
-service(t, σ) is ``life`` quarters from ``t + lead_time``, later for program hardware in a
-scenario with extra slip (see :func:`planner.model.timing.in_service`). The existing fleet carries
-no capital charge, only its energy (a constant).
+service(t, σ) is ``life`` quarters from ``t + lead_time``, later in a scenario with slips (see
+:func:`planner.model.timing.in_service`); k(σ, t) is σ's class of decisions in t. Hardware of a
+program that fails in σ (MODEL.md 10) adds no units (no capacity, power or energy) and keeps only
+its capital charge. The existing fleet carries no capital charge, only its energy (a constant),
+in the quarters it is in service (``first_quarter`` .. ``last_quarter``, slipped if still to come).
 
-ordered[h, t] = sum_s order[h, s, t], the blocks of h placed in t over all sites, is what the
+ordered[h, t, k] = sum_s order[h, s, t, k], the blocks of h placed in t over all sites, is what the
 rows that do not care where the units are see: supply, budget and the fleet of h,
-fleet[h, q, σ] = sum_s fleet(h, s, q) + order_block(h) * sum_{t : q in service(t, σ)} ordered[h, t]
+fleet[h, q, σ] = sum_s fleet(h, s, q, σ) + order_block(h) * sum_{t : q in service(t, σ)} ordered[h, t, k(σ, t)]
 (the owned-capacity rows). In the tight formulation with two sites or more ``ordered`` is an
-integer column of its own, linked by ``site_total[h, t]``: the same MILP, but HiGHS can branch
+integer column of its own, linked by ``site_total[h, t, k]``: the same MILP, but HiGHS can branch
 on how many blocks to buy in t before where to put them, and the capacity rows get sparser.
 Only the power rows and the funding links see the sites' own orders.
 """
@@ -22,65 +24,74 @@ import pyomo.core as pyo
 
 from planner.model.bounds import order_blocks, supply_blocks
 from planner.model.economics import crf, discount, energy_per_unit_quarter, pv
-from planner.model.parts import Lin, Parts, constraint, variables
-from planner.model.timing import fleet_quarters, in_service, order_quarters
+from planner.model.parts import Lin, Parts, constraint, decisions
+from planner.model.timing import failed, fleet_quarters, in_service, order_quarters
 
 
 def add_owned(p: Parts) -> None:
-    inp, m = p.inp, p.m
+    inp, tree = p.inp, p.tree
     r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
     keys, bounds = [], {}
     for h in inp.hardware.values():
         for s in inp.sites.values():
             cap = order_blocks(inp, h, s, p.tight)
             for t in order_quarters(inp, h):
-                keys.append((h.name, s.name, t))
-                if cap is not None:
-                    bounds[h.name, s.name, t] = cap
-    order = variables(m, "order", keys, 3, pyo.NonNegativeIntegers, bounds)
-    for (hn, sn, t) in order.index_set():
+                for k in tree.classes(t):
+                    keys.append((h.name, s.name, t, k))
+                    bounds[h.name, s.name, t, k] = cap
+    order = decisions(p, "order", keys, pyo.NonNegativeIntegers, bounds)
+    for (hn, sn, t, k), var in order.items():
         h, s = inp.hardware[hn], inp.sites[sn]
-        var = order[hn, sn, t]
-        per_unit = h.unit_capex * crf(h.life, r) + energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-        for sc in inp.scenarios:
+        capital = h.unit_capex * crf(h.life, r)
+        per_unit = capital + energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+        for sc in tree.members(k, t):
             quarters = in_service(inp, h, t, sc)
-            for q in quarters:
-                p.owned[hn, sn, q, sc].add(h.order_block, var)
-            p.add_cost(var, h.order_block * per_unit * pv(quarters, r), sc)
-    _site_totals(p, order)
-    for (hn, t), lin in p.ordered.items():
+            lost = failed(inp, h, sc)
+            if not lost:
+                for q in quarters:
+                    p.owned[hn, sn, q, sc].add(h.order_block, var)
+            p.add_cost(var, h.order_block * (capital if lost else per_unit) * pv(quarters, r), sc)
+    _site_totals(p)
+    for (hn, t, k), lin in p.ordered.items():
         h = inp.hardware[hn]
-        for sc in inp.scenarios:
-            for q in in_service(inp, h, t, sc):
-                p.fleet[hn, q, sc].terms.extend((h.order_block * c, v) for c, v in lin.terms)
+        for sc in tree.members(k, t):
+            if not failed(inp, h, sc):
+                for q in in_service(inp, h, t, sc):
+                    p.fleet[hn, q, sc].terms.extend((h.order_block * c, v) for c, v in lin.terms)
+    _existing_fleet(p)
+
+
+def _existing_fleet(p: Parts) -> None:
+    """The existing fleet's units in service (per scenario) and its energy (a constant)."""
+    inp = p.inp
+    r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
     for b in inp.fleet:
         h, s = inp.hardware[b.hardware], inp.sites[b.site]
         energy = energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-        for q in fleet_quarters(inp, b):
-            for sc in inp.scenarios:
+        for sc in inp.scenarios:
+            for q in fleet_quarters(inp, b, sc):
                 p.owned[b.hardware, b.site, q, sc].const += b.units
                 p.fleet[b.hardware, q, sc].const += b.units
-            p.add_const(discount(q, r) * b.units * energy)
+                p.add_const(discount(q, r) * b.units * energy, sc)
 
 
-def _site_totals(p: Parts, order: pyo.Var) -> None:
-    """``p.ordered[h, t]``: a total column linked to the sites' orders (tight, >= 2 sites) or their sum."""
-    inp, m = p.inp, p.m
-    by_ht: dict[tuple[str, int], list] = {}
-    for (hn, sn, t) in order.index_set():
-        by_ht.setdefault((hn, t), []).append(order[hn, sn, t])
+def _site_totals(p: Parts) -> None:
+    """``p.ordered[h, t, k]``: a total column linked to the sites' orders (tight, >= 2 sites) or their sum."""
+    inp = p.inp
+    by_htk: dict[tuple[str, int, str], list] = {}
+    for (hn, _sn, t, k), var in p.dec["order"].items():
+        by_htk.setdefault((hn, t, k), []).append(var)
     if not (p.tight and len(inp.sites) > 1):
-        for key, site_orders in by_ht.items():
+        for key, site_orders in by_htk.items():
             p.ordered[key] = Lin(terms=[(1.0, v) for v in site_orders])
         return
     bounds = {}
-    for (hn, t), site_orders in by_ht.items():
+    for (hn, t, k), site_orders in by_htk.items():
         site_cap = sum(v.ub for v in site_orders) if all(v.ub is not None for v in site_orders) else None
         caps = [c for c in (supply_blocks(inp.hardware[hn]), site_cap) if c is not None]
         if caps:
-            bounds[hn, t] = min(caps)
-    total = variables(m, "ordered", list(by_ht), 2, pyo.NonNegativeIntegers, bounds)
-    for key in by_ht:
-        p.ordered[key] = Lin(terms=[(1.0, total[key])])
-    constraint(m, "site_total", {key: total[key] - pyo.quicksum(site_orders) == 0
-                                 for key, site_orders in by_ht.items()})
+            bounds[hn, t, k] = min(caps)
+    total = decisions(p, "ordered", list(by_htk), pyo.NonNegativeIntegers, bounds)
+    for key, var in total.items():
+        p.ordered[key] = Lin(terms=[(1.0, var)])
+    constraint(p.m, "site_total", {p.index(key): var - pyo.quicksum(by_htk[key]) == 0 for key, var in total.items()})

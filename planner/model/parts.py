@@ -14,6 +14,7 @@ import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
 from planner.workbook.inputs import Inputs
+from planner.workbook.tree import Tree
 
 
 @dataclass
@@ -39,31 +40,68 @@ class Lin:
 class Parts:
     """Shared state of one model build.
 
-    * ``active[c, q]``      accelerators of lease contract c active in q
+    * ``dec[name][key]``    the decision variables (``lease``, ``order``, ``phase``, ``commit``,
+      ``ordered``) by a key that always ends with the class k of the scenario tree:
+      ``(o, t, k)``, ``(h, s, t, k)``, ``(s, t, k)``, ``(h, t, k)``, ``(p, k)`` (k of t = 0)
+    * ``active[c, q, σ]``   accelerators of lease contract c active in q, scenario σ
     * ``owned[h, s, q, σ]`` accelerators of type h in service at site s in q, scenario σ
-    * ``mw[s, q]``          IT MW online at site s in q
-    * ``ordered[h, t]``     order blocks of type h placed in t over all sites
+    * ``mw[s, q, σ]``       IT MW online at site s in q, scenario σ
+    * ``ordered[h, t, k]``  order blocks of type h placed in t over all sites by class k
     * ``fleet[h, q, σ]``    accelerators of type h in service in q, scenario σ, all sites together
     * ``cost[σ]``           objective coefficients of scenario σ's cost (var -> $ present
       value) and ``cost_const[σ]`` the $ present value that no decision changes
+
+    A class k (:class:`~planner.workbook.tree.Tree`) is the representative scenario of the
+    scenarios that share their decision in t. The Pyomo indexes of the decisions carry k only
+    when the tree branches (:meth:`index`): a two-stage model is the same, name for name, as
+    before trees existed. ``fixed[name][key]``: decisions fixed at a value (kept decisions,
+    the expected-value plan of vss), as bounds of their columns.
     """
 
     inp: Inputs
     m: pyo.ConcreteModel
     tight: bool = True
+    tree: Tree | None = None
+    fixed: dict[str, dict[tuple, float]] = field(default_factory=dict)
+    dec: dict[str, dict[tuple, object]] = field(default_factory=dict)
     contracts: dict[str, tuple[str, str]] = field(default_factory=dict)  # c -> (provider, hardware)
-    active: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    active: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     owned: dict[tuple[str, str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
-    mw: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
-    ordered: dict[tuple[str, int], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    mw: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    ordered: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     fleet: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     cost: dict[str, ComponentMap] = field(default_factory=dict)
     cost_const: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        if self.tree is None:
+            self.tree = self.inp.tree
         for sc in self.inp.scenarios:
             self.cost[sc] = ComponentMap()
             self.cost_const[sc] = 0.0
+
+    @property
+    def branching(self) -> bool:
+        """True when some quarter has more than one class of decisions."""
+        return self.tree.branches  # type: ignore[union-attr]
+
+    def index(self, key: tuple) -> object:
+        """The Pyomo index of a decision key ``(..., k)`` (without k when nothing branches)."""
+        base = key if self.branching else key[:-1]
+        return base[0] if len(base) == 1 else base
+
+    def row_key(self, *base: object, scenario: str) -> object:
+        """Index of a row per scenario signature (budget, max phases, supply): ``base``, plus the
+        scenario only when the tree branches."""
+        key = base + (scenario,) if self.branching else base
+        return key[0] if len(key) == 1 else key
+
+    def commit_of(self, program: str, scenario: str) -> Lin:
+        """Funding of a program in a scenario: the constant 1 when already funded, else its
+        ``commit`` of the scenario's class at t = 0."""
+        if self.inp.programs[program].funded:
+            return Lin(const=1.0)
+        return Lin(terms=[(1.0, self.dec["commit"][program, self.tree.cls(scenario, 0)])])  # type: ignore[union-attr]
 
     def add_cost(self, var: object, present_value: float, scenario: str | None = None) -> None:
         """Add ``present_value`` ($ per unit of ``var``) to scenario's cost (None: every scenario)."""
@@ -89,17 +127,37 @@ def variables(m: pyo.ConcreteModel, name: str, keys: list, dimen: int, domain,
               bounds: dict | None = None) -> pyo.Var:
     """Add a variable ``name`` over sorted sparse ``keys`` (canonical column order).
 
-    ``bounds`` maps an index to its upper bound (lower bound 0 from the domain).
+    ``bounds`` maps an index to its upper bound, or to ``(lower, upper)`` (lower bound 0 from the domain).
     """
     index = pyo.Set(initialize=sorted(keys), dimen=dimen, ordered=True)
     setattr(m, name + "_index", index)
     if bounds:
-        var = pyo.Var(index, domain=domain, bounds=lambda _m, *k: (0, bounds.get(k if len(k) > 1 else k[0])),
-                      dense=True)
+        def rule(_m, *k):
+            b = bounds.get(k if len(k) > 1 else k[0])
+            return b if isinstance(b, tuple) else (0, b)
+
+        var = pyo.Var(index, domain=domain, bounds=rule, dense=True)
     else:
         var = pyo.Var(index, domain=domain, dense=True)
     setattr(m, name, var)
     return var
+
+
+def decisions(p: Parts, name: str, keys: list[tuple], domain, bounds: dict[tuple, int | None]) -> dict[tuple, object]:
+    """Add decision ``name`` over class-ended ``keys`` (see :class:`Parts`) with upper ``bounds``;
+    a key in ``p.fixed[name]`` is fixed at its value (both bounds). Returns and records key -> variable."""
+    fixed = p.fixed.get(name, {})
+    by_index = {p.index(k): k for k in keys}
+    caps: dict = {}
+    for index, key in by_index.items():
+        if key in fixed:
+            caps[index] = (fixed[key], fixed[key])
+        elif bounds.get(key) is not None:
+            caps[index] = bounds[key]
+    dimen = len(keys[0]) - (0 if p.branching else 1) if keys else 1
+    var = variables(p.m, name, list(by_index), dimen, domain, caps)
+    p.dec[name] = {by_index[index]: var[index] for index in var.index_set()}  # sorted, as the columns
+    return p.dec[name]
 
 
 def value_of(lin: Lin | None) -> float:

@@ -1,11 +1,14 @@
-"""ASIC programs (``commit[p]``) and the supply limit of every hardware type.
+"""ASIC programs (``commit[p, k]``) and the supply limit of every hardware type.
 
-supply:  order_block(h) * ordered[h, t] <= max_order_per_quarter(h)      (ordered = sum_s order[h, s, t])
-program: order_block(h) * ordered[h, t] <= max_order_per_quarter(h) * commit[p]
-         (blank limit: 10**7 * commit[p]); in the tight formulation the limit is at most what
+supply:  order_block(h) * ordered[h, t, k] <= max_order_per_quarter(h)      (ordered = sum_s order[h, s, t, k])
+program: order_block(h) * ordered[h, t, k] <= max_order_per_quarter(h) * commit[p, k0]
+         (blank limit: 10**7 * commit[p, k0]); k0 is the class at t = 0 that holds class k of t
+         (classes only split over time). In the tight formulation the limit is at most what
          every site could take, and each order is linked to funding on its own:
-         order[h, s, t] <= ub(order[h, s, t]) * commit[p]
-cost:    nre_cost(p) * commit[p], paid once at q = 0 (not discounted).
+         order[h, s, t, k] <= ub(order[h, s, t, k]) * commit[p, k0]
+cost:    nre_cost(p) * commit[p, k], paid once at q = 0 (not discounted), in each scenario of k.
+A program already funded (MODEL.md 9) has no ``commit``: its funding is the constant 1, its NRE
+is neither charged nor budgeted, and its supply row is the plain limit.
 """
 
 from __future__ import annotations
@@ -13,31 +16,37 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.bounds import PROGRAM_BIG_M
-from planner.model.parts import Parts, constraint, variables
+from planner.model.parts import Parts, constraint, decisions
 from planner.model.timing import order_quarters
 
 
 def add_programs(p: Parts) -> None:
-    inp, m = p.inp, p.m
-    commit = variables(m, "commit", list(inp.programs), 1, pyo.Binary)
-    for name, prog in inp.programs.items():
-        p.add_cost(commit[name], prog.nre_cost)
+    inp, tree = p.inp, p.tree
+    keys = [(name, k) for name, prog in inp.programs.items() if not prog.funded for k in tree.classes(0)]
+    commit = decisions(p, "commit", keys, pyo.Binary, {})
+    for (name, k), var in commit.items():
+        for sc in tree.members(k, 0):
+            p.add_cost(var, inp.programs[name].nre_cost, sc)
     rows, linked = {}, {}
     for h in inp.hardware.values():
         if h.max_order_per_quarter is None and not h.program:
             continue
         for t in order_quarters(inp, h):
-            ordered = p.ordered[h.name, t].expr(h.order_block)
-            if h.program:
-                limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
-                if p.tight:  # no more than every site could take, and each order linked to funding
-                    limit = min(limit, sum(h.order_block * m.order[h.name, s, t].ub for s in inp.sites))
-                    for s in inp.sites:
-                        var = m.order[h.name, s, t]
-                        if var.ub:
-                            linked[h.name, s, t] = var - var.ub * commit[h.program] <= 0
-                rows[h.name, t] = ordered - limit * commit[h.program] <= 0
-            elif len(inp.sites) > 1:  # with one site the variable's bound is the limit
-                rows[h.name, t] = ordered <= h.max_order_per_quarter
-    constraint(m, "supply", rows)
-    constraint(m, "funded_order", linked)
+            for k in tree.classes(t):
+                key = p.row_key(h.name, t, scenario=k)
+                ordered = p.ordered[h.name, t, k].expr(h.order_block)
+                if h.program:
+                    funding = p.commit_of(h.program, k)
+                    limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
+                    orders = [p.dec["order"][h.name, s, t, k] for s in inp.sites]
+                    if p.tight:  # no more than every site could take, and each order linked to funding
+                        limit = min(limit, sum(h.order_block * v.ub for v in orders))
+                        if funding.has_vars:
+                            for s, var in zip(inp.sites, orders):
+                                if var.ub:
+                                    linked[p.row_key(h.name, s, t, scenario=k)] = var - funding.expr(var.ub) <= 0
+                    rows[key] = ordered - funding.expr(limit) <= 0
+                elif len(inp.sites) > 1:  # with one site the variable's bound is the limit
+                    rows[key] = ordered <= h.max_order_per_quarter
+    constraint(p.m, "supply", rows)
+    constraint(p.m, "funded_order", linked)

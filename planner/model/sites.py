@@ -1,14 +1,16 @@
-"""Sites: build phases (``phase[s, t]``), MW online and the power limit.
+"""Sites: build phases (``phase[s, t, k]``), MW online and the power limit.
 
-mw[s, q]  = existing_mw + phase_mw * sum_{t <= q - lead_time} phase[s, t]
-phases:     sum_t phase[s, t] <= max_phases                       (bound and row)
-power:      sum_h power_kw(h) * owned[h, s, q, σ] <= 1000 * mw[s, q]  (kW, every scenario σ)
+mw[s, q, σ] = existing_mw + phase_mw * (committed phases online in q, σ
+              + sum_{t : t + lead_time + build_slip(σ) <= q} phase[s, t, k(σ, t)])
+phases:       sum_t phase[s, t, k(σ, t)] <= max_phases  (bound, and one row per scenario signature)
+power:        sum_h power_kw(h) * owned[h, s, q, σ] <= 1000 * mw[s, q, σ]  (kW, every scenario σ)
 power_total (tight formulation, >= 2 sites): the sum of the power rows over sites, written with
-            the fleet totals, sum_h power_kw(h) * fleet[h, q, σ] <= 1000 * sum_s mw[s, q]. Implied by
+            the fleet totals, sum_h power_kw(h) * fleet[h, q, σ] <= 1000 * sum_s mw[s, q, σ]. Implied by
             the rows above, so the optimum is the same; HiGHS derives stronger cuts from it than
             from the per-site rows (measured in benchmarks/README.md).
-cost        = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
-              + opex_per_mw_quarter * mw[s, q])
+cost in σ   = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
+              + opex_per_mw_quarter * mw[s, q, σ])
+Committed phases (MODEL.md 9) carry no capital charge and are not counted in ``max_phases``.
 """
 
 from __future__ import annotations
@@ -16,54 +18,78 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.economics import crf, pv
-from planner.model.parts import Lin, Parts, constraint, variables
-from planner.model.timing import online, start_quarters
+from planner.model.parts import Lin, Parts, constraint, decisions
+from planner.model.timing import committed_online, online, start_quarters
 
 
 def add_sites(p: Parts) -> None:
-    inp, m, r = p.inp, p.m, p.inp.settings.discount_rate
-    keys = [(s.name, t) for s in inp.sites.values() for t in start_quarters(inp, s)]
-    bounds = {(s.name, t): s.max_phases for s in inp.sites.values() for t in start_quarters(inp, s)}
-    phase = variables(m, "phase", keys, 2, pyo.NonNegativeIntegers, bounds)
+    inp, tree, r = p.inp, p.tree, p.inp.settings.discount_rate
+    keys = [(s.name, t, k) for s in inp.sites.values() for t in start_quarters(inp, s) for k in tree.classes(t)]
+    phase = decisions(p, "phase", keys, pyo.NonNegativeIntegers, {key: inp.sites[key[0]].max_phases for key in keys})
     for s in inp.sites.values():
-        for q in range(inp.n):
-            p.mw[s.name, q].const += s.existing_mw
-        p.add_const(s.opex_per_mw_quarter * s.existing_mw * pv(range(inp.n), r))
-    for (sn, t) in phase.index_set():
+        for sc in inp.scenarios:
+            for q in range(inp.n):
+                p.mw[s.name, q, sc].const += s.existing_mw
+            p.add_const(s.opex_per_mw_quarter * s.existing_mw * pv(range(inp.n), r), sc)
+    for c in inp.committed:
+        s = inp.sites[c.site]
+        for sc in inp.scenarios:
+            quarters = committed_online(inp, c, sc)
+            for q in quarters:
+                p.mw[s.name, q, sc].const += s.phase_mw * c.phases
+            p.add_const(s.opex_per_mw_quarter * s.phase_mw * c.phases * pv(quarters, r), sc)
+    for (sn, t, k), var in phase.items():
         s = inp.sites[sn]
-        var = phase[sn, t]
-        quarters = online(inp, s, t)
-        for q in quarters:
-            p.mw[sn, q].add(s.phase_mw, var)
         per_phase = s.capex_per_phase * crf(s.facility_life, r) + s.opex_per_mw_quarter * s.phase_mw
-        p.add_cost(var, per_phase * pv(quarters, r))
+        for sc in tree.members(k, t):
+            quarters = online(inp, s, t, sc)
+            for q in quarters:
+                p.mw[sn, q, sc].add(s.phase_mw, var)
+            p.add_cost(var, per_phase * pv(quarters, r), sc)
+    _max_phases(p)
+    _power(p)
 
+
+def _max_phases(p: Parts) -> None:
+    """sum_t phase[s, t, k(σ, t)] <= max_phases, once per distinct signature of classes."""
+    inp, tree, phase = p.inp, p.tree, p.dec["phase"]
     rows = {}
     for s in inp.sites.values():
-        starts = [phase[s.name, t] for t in start_quarters(inp, s)]
-        if len(starts) > 1:
-            rows[s.name] = pyo.quicksum(starts) <= s.max_phases
-    constraint(m, "max_phases", rows)
+        starts = start_quarters(inp, s)
+        if len(starts) <= 1:
+            continue  # the variable's bound is the row
+        seen = set()
+        for sc in inp.scenarios:
+            signature = tree.signature(sc, starts)
+            if signature not in seen:
+                seen.add(signature)
+                rows[p.row_key(s.name, scenario=sc)] = pyo.quicksum(
+                    phase[s.name, t, k] for t, k in zip(starts, signature)) <= s.max_phases
+    constraint(p.m, "max_phases", rows)
 
+
+def _power(p: Parts) -> None:
+    """Power rows per site, quarter and scenario, and (tight, >= 2 sites) their sum over sites."""
+    inp = p.inp
     power = {}
     for s in inp.sites.values():
         for q in range(inp.n):
             for sc in inp.scenarios:
                 load = _load_kw(p, {h: p.owned.get((h, s.name, q, sc)) for h in inp.hardware})
                 if load.has_vars:
-                    power[s.name, q, sc] = load.expr() - p.mw[s.name, q].expr(1000.0) <= 0
-    constraint(m, "power", power)
-
-    if p.tight and len(inp.sites) > 1:  # the sum of the power rows, over fleet totals
-        total = {}
-        for q in range(inp.n):
-            mw = Lin(const=sum(p.mw[s.name, q].const for s in inp.sites.values()),
-                     terms=[t for s in inp.sites.values() for t in p.mw[s.name, q].terms])
-            for sc in inp.scenarios:
-                load = _load_kw(p, {h: p.fleet.get((h, q, sc)) for h in inp.hardware})
-                if load.has_vars:
-                    total[q, sc] = load.expr() - mw.expr(1000.0) <= 0
-        constraint(m, "power_total", total)
+                    power[s.name, q, sc] = load.expr() - p.mw[s.name, q, sc].expr(1000.0) <= 0
+    constraint(p.m, "power", power)
+    if not (p.tight and len(inp.sites) > 1):
+        return
+    total = {}
+    for q in range(inp.n):
+        for sc in inp.scenarios:
+            site_mw = [p.mw[s.name, q, sc] for s in inp.sites.values()]
+            mw = Lin(const=sum(x.const for x in site_mw), terms=[t for x in site_mw for t in x.terms])
+            load = _load_kw(p, {h: p.fleet.get((h, q, sc)) for h in inp.hardware})
+            if load.has_vars:
+                total[q, sc] = load.expr() - mw.expr(1000.0) <= 0
+    constraint(p.m, "power_total", total)
 
 
 def _load_kw(p: Parts, units_of: dict[str, Lin | None]) -> Lin:

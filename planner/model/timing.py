@@ -1,14 +1,20 @@
-"""When each decision may be taken and when it is in service (MODEL.md sections 1 and 3).
+"""When each decision may be taken and when it is in service (MODEL.md sections 1, 3, 7, 9, 10).
 
 All ranges are horizon indices clipped to 0 .. N-1, so nothing is charged or
 counted outside the horizon. These windows define the model's sparse index
 sets and are reused by the results and the cost accounting, so that every
 part of the planner agrees on them.
+
+Windows of service take a scenario (None: the nominal window): in scenario σ a lease starts
+``lease_slip`` late, hardware without a program arrives ``delivery_slip`` late, program
+hardware no earlier than its program's slipped availability (``asic_slip``), and a phase comes
+online ``build_slip`` late (section 10). Decision windows (which variables exist) follow the
+lead times without slip.
 """
 
 from __future__ import annotations
 
-from planner.workbook.inputs import ExistingLease, FleetBatch, Hardware, Inputs, LeaseOffer, Site
+from planner.workbook.inputs import CommittedPhase, ExistingLease, FleetBatch, Hardware, Inputs, LeaseOffer, Site
 
 
 def sign_quarters(inp: Inputs, o: LeaseOffer) -> range:
@@ -17,9 +23,9 @@ def sign_quarters(inp: Inputs, o: LeaseOffer) -> range:
     return range(max(0, o.first_sign), min(o.last_sign, inp.n - 1 - o.lead_time) + 1)
 
 
-def lease_active(inp: Inputs, o: LeaseOffer, t: int) -> range:
-    """Quarters a lease signed in t is active: ``t + lead_time`` for ``term`` quarters."""
-    first = t + o.lead_time
+def lease_active(inp: Inputs, o: LeaseOffer, t: int, scenario: str | None = None) -> range:
+    """Quarters a lease signed in t is active (and paid): ``t + lead_time + lease_slip`` for ``term`` quarters."""
+    first = t + o.lead_time + (inp.scenarios[scenario].lease_slip if scenario is not None else 0)
     return range(max(0, first), min(inp.n, first + o.term))
 
 
@@ -35,17 +41,27 @@ def order_quarters(inp: Inputs, h: Hardware) -> range:
 
 
 def in_service(inp: Inputs, h: Hardware, t: int, scenario: str | None = None) -> range:
-    """Quarters an order placed in t is in service: ``life`` quarters from ``t + lead_time``.
+    """Quarters an order placed in t is in service: ``life`` quarters from its first quarter.
 
-    In a scenario with extra ASIC slip, program hardware arrives late (MODEL.md 7):
-    service starts at ``max(t + lead_time, available_from + slip_quarters + asic_slip + lead_time)``.
+    That is ``t + lead_time``; in scenario σ, for program hardware no earlier than
+    ``available_from + slip_quarters + asic_slip + lead_time`` (late chips arrive late, MODEL.md 7),
+    for other hardware ``delivery_slip`` later (MODEL.md 10). A failed program's hardware keeps
+    this window: its capital is charged over it (see :func:`failed`).
     """
     first = t + h.lead_time
-    if h.program and scenario is not None:
-        extra = inp.scenarios[scenario].asic_slip
-        if extra:
-            first = max(first, order_earliest(inp, h) + extra + h.lead_time)
+    if scenario is not None:
+        sc = inp.scenarios[scenario]
+        if h.program:
+            if sc.asic_slip:
+                first = max(first, order_earliest(inp, h) + sc.asic_slip + h.lead_time)
+        else:
+            first += sc.delivery_slip
     return range(max(0, first), min(inp.n, first + h.life))
+
+
+def failed(inp: Inputs, h: Hardware, scenario: str) -> bool:
+    """True when h's program fails in the scenario: ordered units give no capacity, power or energy."""
+    return h.program is not None and h.program in inp.scenarios[scenario].failed
 
 
 def start_quarters(inp: Inputs, s: Site) -> range:
@@ -55,16 +71,24 @@ def start_quarters(inp: Inputs, s: Site) -> range:
     return range(max(0, s.earliest_start), inp.n - s.lead_time)
 
 
-def online(inp: Inputs, s: Site, t: int) -> range:
-    """Quarters a phase started in t is online: from ``t + lead_time`` for ever."""
-    return range(max(0, t + s.lead_time), inp.n)
+def online(inp: Inputs, s: Site, t: int, scenario: str | None = None) -> range:
+    """Quarters a phase started in t is online: from ``t + lead_time + build_slip`` for ever."""
+    slip = inp.scenarios[scenario].build_slip if scenario is not None else 0
+    return range(max(0, t + s.lead_time + slip), inp.n)
 
 
-def fleet_quarters(inp: Inputs, b: FleetBatch) -> range:
-    """Quarters an existing batch is in service: q = 0 .. ``last_quarter``."""
-    return range(0, min(inp.n, b.last_quarter + 1))
+def committed_online(inp: Inputs, c: CommittedPhase, scenario: str | None = None) -> range:
+    """Quarters committed phases are online: from ``online_quarter`` (slipped if still to come) for ever."""
+    return range(min(inp.n, c.online_from(inp.scenarios[scenario] if scenario is not None else None)), inp.n)
 
 
-def existing_lease_quarters(inp: Inputs, e: ExistingLease) -> range:
-    """Quarters an existing lease is active: ``first_quarter`` .. ``last_quarter``."""
-    return range(max(0, e.first_quarter), min(inp.n, e.last_quarter + 1))
+def fleet_quarters(inp: Inputs, b: FleetBatch, scenario: str | None = None) -> range:
+    """Quarters an existing batch is in service: ``first_quarter`` (blank: 0) .. ``last_quarter``,
+    both ``delivery_slip`` later in the scenario when the batch has still to arrive."""
+    return b.quarters(inp.n, inp.scenarios[scenario] if scenario is not None else None)
+
+
+def existing_lease_quarters(inp: Inputs, e: ExistingLease, scenario: str | None = None) -> range:
+    """Quarters an existing lease is active: ``first_quarter`` .. ``last_quarter``, both
+    ``lease_slip`` later in the scenario when it starts after start_quarter."""
+    return e.quarters(inp.n, inp.scenarios[scenario] if scenario is not None else None)

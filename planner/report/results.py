@@ -18,6 +18,7 @@ from planner.model.economics import crf, cvar, discount, energy_per_unit_quarter
 from planner.model.parts import Parts, value_of
 from planner.model.timing import (
     existing_lease_quarters,
+    failed,
     fleet_quarters,
     in_service,
     lease_active,
@@ -25,6 +26,7 @@ from planner.model.timing import (
 )
 from planner.solver.highs import Solution
 from planner.workbook.inputs import Inputs
+from planner.workbook.tree import Tree
 
 COST_COLUMNS = ["lease_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd", "opex_usd",
                 "energy_usd", "unmet_penalty_usd", "nre_usd"]
@@ -36,14 +38,23 @@ CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_paym
 _TOL = 1e-6
 
 
-def _values(var: pyo.Var) -> dict:
+def _values(dec: dict) -> dict:
+    """{class-ended key: value} of a decision's non-zero entries."""
+    return {k: v.value for k, v in dec.items() if v.value is not None and abs(v.value) > 1e-9}
+
+
+def _values_of(var: pyo.Var) -> dict:
     """{index: value} of a variable's non-zero entries."""
     return {k: v.value for k, v in var.items() if v.value is not None and abs(v.value) > 1e-9}
 
 
 @dataclass
 class Plan:
-    """The solved plan: decisions and derived quantities, read once from the model."""
+    """The solved plan: decisions and derived quantities, read once from the model.
+
+    ``lease``, ``order``, ``phase`` and ``commit`` are keyed like :class:`~planner.model.parts.Parts`'s
+    decisions (ending with the class k); :meth:`taken` gives a scenario's own.
+    """
 
     inp: Inputs
     parts: Parts
@@ -57,47 +68,67 @@ class Plan:
 
     @classmethod
     def read(cls, parts: Parts) -> Plan:
-        m = parts.m
-        return cls(parts.inp, parts, _values(m.lease), _values(m.order), _values(m.phase),
-                   _values(m.commit), _values(m.use_owned), _values(m.use_lease), _values(m.unmet))
+        m, dec = parts.m, parts.dec
+        return cls(parts.inp, parts, _values(dec["lease"]), _values(dec["order"]), _values(dec["phase"]),
+                   _values(dec["commit"]), _values_of(m.use_owned), _values_of(m.use_lease), _values_of(m.unmet))
+
+    @property
+    def tree(self) -> Tree:
+        return self.parts.tree  # type: ignore[return-value]
+
+    def taken(self, decisions: dict, sc: str) -> list[tuple[tuple, float]]:
+        """(key without its class, value) of the decisions that scenario sc takes."""
+        out = []
+        for key, x in decisions.items():
+            *base, k = key
+            t = next((i for i in base if isinstance(i, int)), 0)
+            if self.tree.cls(sc, t) == k:
+                out.append((tuple(base), x))
+        return out
 
     def owned(self, h: str, s: str, q: int, sc: str) -> float:
         return value_of(self.parts.owned.get((h, s, q, sc)))
 
-    def active(self, c: str, q: int) -> float:
-        return value_of(self.parts.active.get((c, q)))
+    def active(self, c: str, q: int, sc: str) -> float:
+        return value_of(self.parts.active.get((c, q, sc)))
 
-    def mw(self, s: str, q: int) -> float:
-        return value_of(self.parts.mw.get((s, q)))
+    def mw(self, s: str, q: int, sc: str) -> float:
+        return value_of(self.parts.mw.get((s, q, sc)))
+
+
+ACTION_COLUMNS = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
+                  "cash_capex_usd", "contract_value_usd", "from_quarter", "to_quarter", "scenarios"]
+ACTION_ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
 
 
 def actions_table(plan: Plan) -> pd.DataFrame:
-    """Every decision in a planner's words, by quarter."""
-    inp, rows = plan.inp, []
+    """Every decision in a planner's words, by quarter; ``scenarios``: ``all``, or the scenarios
+    that take it (MODEL.md 10). Service quarters are nominal (without a scenario's slips)."""
+    inp, tree, rows = plan.inp, plan.tree, []
     label = inp.quarter_label
-    for name, x in plan.commit.items():
+    for (name, k), x in plan.commit.items():
         if x > 0.5:
-            prog = inp.programs[name]
             rows.append(dict(quarter=label(0), action="fund ASIC program", what=name, where="",
                              detail=f"NRE of program {name}", quantity=1, unit="program", accelerators=0, mw=0.0,
-                             cash_capex_usd=prog.nre_cost, contract_value_usd=0.0,
-                             from_quarter=label(0), to_quarter=""))
-    for (sn, t), x in plan.phase.items():
+                             cash_capex_usd=inp.programs[name].nre_cost, contract_value_usd=0.0,
+                             from_quarter=label(0), to_quarter="", scenarios=tree.label(k, 0)))
+    for (sn, t, k), x in plan.phase.items():
         s = inp.sites[sn]
         rows.append(dict(quarter=label(t), action="start build phase", what=sn, where=sn,
                          detail=f"{s.phase_mw:g} MW phase(s), online after {s.lead_time} quarters",
                          quantity=round(x), unit="phases", accelerators=0, mw=x * s.phase_mw,
                          cash_capex_usd=x * s.capex_per_phase, contract_value_usd=0.0,
-                         from_quarter=label(t + s.lead_time), to_quarter=""))
-    for (hn, sn, t), x in plan.order.items():
+                         from_quarter=label(t + s.lead_time), to_quarter="", scenarios=tree.label(k, t)))
+    for (hn, sn, t, k), x in plan.order.items():
         h = inp.hardware[hn]
         units = x * h.order_block
         rows.append(dict(quarter=label(t), action="order hardware", what=hn, where=sn,
                          detail=f"{h.kind} in service after {h.lead_time} quarters for {h.life}", quantity=round(x),
                          unit=f"blocks of {h.order_block}", accelerators=units, mw=units * h.power_kw / 1000,
                          cash_capex_usd=units * h.unit_capex, contract_value_usd=0.0,
-                         from_quarter=label(t + h.lead_time), to_quarter=label(t + h.lead_time + h.life - 1)))
-    for (on, t), x in plan.lease.items():
+                         from_quarter=label(t + h.lead_time), to_quarter=label(t + h.lead_time + h.life - 1),
+                         scenarios=tree.label(k, t)))
+    for (on, t, k), x in plan.lease.items():
         o = inp.offers[on]
         units = x * o.block_units
         rows.append(dict(quarter=label(t), action="sign lease", what=on, where=o.provider,
@@ -105,14 +136,13 @@ def actions_table(plan: Plan) -> pd.DataFrame:
                          quantity=round(x), unit=f"blocks of {o.block_units}",
                          accelerators=units, mw=0.0, cash_capex_usd=0.0,
                          contract_value_usd=units * o.price_per_unit_quarter * o.term,
-                         from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1)))
-    cols = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
-            "cash_capex_usd", "contract_value_usd", "from_quarter", "to_quarter"]
-    df = pd.DataFrame(rows, columns=cols)
-    order = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
+                         from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1),
+                         scenarios=tree.label(k, t)))
+    df = pd.DataFrame(rows, columns=ACTION_COLUMNS)
     if not df.empty:
-        df = df.sort_values(["quarter", "action", "what", "where"], key=lambda c: c.map(order) if c.name == "action"
-                            else c, kind="stable").reset_index(drop=True)
+        df = df.sort_values(["quarter", "action", "what", "where", "scenarios"],
+                            key=lambda c: c.map(ACTION_ORDER) if c.name == "action" else c,
+                            kind="stable").reset_index(drop=True)
     return df
 
 
@@ -130,7 +160,7 @@ def capacity_table(plan: Plan, sc: str) -> pd.DataFrame:
                                  hardware=hn, kind=h.kind, accelerators=total, accelerators_used=sum(used.values()),
                                  du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
         for c, (_provider, hn) in plan.parts.contracts.items():
-            total = plan.active(c, q)
+            total = plan.active(c, q, sc)
             used = {w: plan.use_lease.get((c, w, q, sc), 0.0) for w in W}
             if total > _TOL or any(used.values()):
                 du = {w: used[w] * inp.throughput.get((hn, w), 0.0) for w in W}
@@ -174,37 +204,39 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     cost = {c: [0.0] * n for c in COST_COLUMNS}
     cash = [0.0] * n
     phase_cash = [0.0] * n
-    for (on, t), x in plan.lease.items():
+    for (on, t), x in plan.taken(plan.lease, sc):
         o = inp.offers[on]
-        for q in lease_active(inp, o, t):
+        for q in lease_active(inp, o, t, sc):
             cost["lease_usd"][q] += o.price_per_unit_quarter * o.block_units * x
     for e in inp.existing_leases:
-        for q in existing_lease_quarters(inp, e):
+        for q in existing_lease_quarters(inp, e, sc):
             cost["lease_usd"][q] += e.price_per_unit_quarter * e.units
-    for (hn, sn, t), x in plan.order.items():
+    for (hn, sn, t), x in plan.taken(plan.order, sc):
         h, s = inp.hardware[hn], inp.sites[sn]
         units = x * h.order_block
         cash[t] += units * h.unit_capex
         annuity = "asic_annuity_usd" if h.kind == "asic" else "gpu_annuity_usd"
+        lost = failed(inp, h, sc)
         for q in in_service(inp, h, t, sc):
             cost[annuity][q] += units * h.unit_capex * crf(h.life, r)
-            cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+            if not lost:
+                cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
     for b in inp.fleet:
         h, s = inp.hardware[b.hardware], inp.sites[b.site]
-        for q in fleet_quarters(inp, b):
+        for q in fleet_quarters(inp, b, sc):
             cost["energy_usd"][q] += b.units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-    for (sn, t), x in plan.phase.items():
+    for (sn, t), x in plan.taken(plan.phase, sc):
         s = inp.sites[sn]
         phase_cash[t] += x * s.capex_per_phase
-        for q in online(inp, s, t):
+        for q in online(inp, s, t, sc):
             cost["phase_annuity_usd"][q] += x * s.capex_per_phase * crf(s.facility_life, r)
     for sn, s in inp.sites.items():
         for q in range(n):
-            cost["opex_usd"][q] += s.opex_per_mw_quarter * plan.mw(sn, q)
+            cost["opex_usd"][q] += s.opex_per_mw_quarter * plan.mw(sn, q, sc)
     for (w, q, s_), x in plan.unmet.items():
         if s_ == sc:
             cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
-    for name, x in plan.commit.items():
+    for (name,), x in plan.taken(plan.commit, sc):
         cost["nre_usd"][0] += inp.programs[name].nre_cost * x
     df = pd.DataFrame({"quarter": [inp.quarter_label(q) for q in range(n)],
                        "year": [inp.year(q) for q in range(n)],
@@ -242,7 +274,7 @@ def sites_table(plan: Plan, sc: str) -> pd.DataFrame:
     inp, rows = plan.inp, []
     for q in range(inp.n):
         for sn in inp.sites:
-            online_mw = plan.mw(sn, q)
+            online_mw = plan.mw(sn, q, sc)
             used = sum(plan.owned(hn, sn, q, sc) * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
             rows.append(dict(quarter=inp.quarter_label(q), site=sn, mw_online=online_mw, mw_used=used,
                              utilisation=used / online_mw if online_mw > 0 else 0.0))
@@ -341,9 +373,13 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenanc
         metrics += [(k, float(risk[k])) for k in ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
                     if k in risk]
     cash = tables["Costs"]
-    if "scenario" in cash:  # first-stage: the same in every scenario
-        cash = cash[cash.scenario == cash.scenario.iloc[0]]
-    metrics.append(("cash_capex_usd", float(cash["cash_capex_usd"].sum())))
+    if "scenario" in cash and inp.tree.branches:  # each scenario's own decisions: expected cash capex
+        by_scenario = cash.groupby("scenario", sort=False)["cash_capex_usd"].sum()
+        metrics.append(("cash_capex_usd", float(sum(sc.probability * by_scenario[name]
+                                                    for name, sc in inp.scenarios.items()))))
+    else:  # first-stage: the same in every scenario
+        first = cash[cash.scenario == cash.scenario.iloc[0]] if "scenario" in cash else cash
+        metrics.append(("cash_capex_usd", float(first["cash_capex_usd"].sum())))
     for g in sorted(per_quarter.columns):
         metrics.append((f"peak_accelerators_{g.replace(' ', '_')}", float(per_quarter[g].max())))
     metrics.append(("binding_limits", _binding_summary(tables["Limits"]) if "Limits" in tables else "not computed"))

@@ -45,19 +45,17 @@ class Solved:
 
 def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, dict] | None = None,
                  solver: Solver = solve, timings: dict[str, float] | None = None) -> Solved:
-    """Build the tight model of ``inp``, fix the variables in ``fixed`` (component name -> index ->
-    value; an index not given is fixed at 0), solve with ``solver`` (relative gap, seconds) and
-    load the plan into the model. With ``timings``, the stages ``build`` and ``solve`` are timed
-    and logged (the main run); without, nothing is logged (the runs for vss, evpi and sweeps)."""
+    """Build the tight model of ``inp`` with the decisions in ``fixed`` fixed (decision name ->
+    class-ended key -> value, see :class:`~planner.model.parts.Parts`; keys not given stay free),
+    solve with ``solver`` (relative gap, seconds) and load the plan into the model. With
+    ``timings``, the stages ``build`` and ``solve`` are timed and logged (the main run); without,
+    nothing is logged (the runs for vss, evpi and sweeps)."""
 
     def stage(name: str):
         return nullcontext() if timings is None else timed(timings, name)
 
     with stage("build"):
-        model, parts = build_model(inp)
-        for name, values in (fixed or {}).items():
-            for index, var in getattr(model, name).items():
-                var.fix(values.get(index, 0.0))
+        model, parts = build_model(inp, fixed=fixed)
         compiled = compile_model(model)
     with stage("solve"):
         solution = solver(compiled, gap, time_limit_s)

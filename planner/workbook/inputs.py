@@ -8,6 +8,9 @@ Every record keeps ``row``, its Excel row, so results can point back at it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from planner.workbook.tree import Tree
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class AsicProgram:
     slip_quarters: int
     delivery_confidence: float
     row: int = 0
+    funded: bool = False  # already funded (MODEL.md 9): commit = 1, no NRE charged or budgeted
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,35 @@ class FleetBatch:
     units: float
     last_quarter: int
     row: int = 0
+    first_quarter: int | None = None  # None: in service since before start_quarter (MODEL.md 9)
+
+    @property
+    def pending(self) -> bool:
+        """True when the batch arrives after start_quarter (it slips with delivery_slip, MODEL.md 10)."""
+        return self.first_quarter is not None and self.first_quarter > 0
+
+    def quarters(self, n: int, scenario: Scenario | None = None) -> range:
+        """Horizon quarters in service: ``first_quarter`` (blank: 0) .. ``last_quarter`` clipped to
+        0 .. n-1; a batch still to arrive moves by the scenario's ``delivery_slip``, both ends."""
+        slip = scenario.delivery_slip if scenario is not None and self.pending else 0
+        first = 0 if self.first_quarter is None else self.first_quarter + slip
+        return range(max(0, first), min(n, self.last_quarter + slip + 1))
+
+
+@dataclass(frozen=True)
+class CommittedPhase:
+    """Build phases under construction (MODEL.md 9): ``phases`` of ``site`` online from ``online_quarter``."""
+
+    site: str
+    phases: int
+    online_quarter: int  # horizon index, may be <= 0 (online from q = 0)
+    row: int = 0
+
+    def online_from(self, scenario: Scenario | None = None) -> int:
+        """First horizon quarter online: ``online_quarter`` (0 if at or before start_quarter), late by
+        the scenario's ``build_slip`` when it is still to come online after start_quarter."""
+        slip = scenario.build_slip if scenario is not None and self.online_quarter > 0 else 0
+        return max(0, self.online_quarter + slip)
 
 
 @dataclass(frozen=True)
@@ -115,14 +148,30 @@ class ExistingLease:
     last_quarter: int
     row: int = 0
 
+    def quarters(self, n: int, scenario: Scenario | None = None) -> range:
+        """Horizon quarters active: ``first_quarter`` .. ``last_quarter`` clipped to 0 .. n-1; a lease
+        that starts after start_quarter moves by the scenario's ``lease_slip``, both ends."""
+        slip = scenario.lease_slip if scenario is not None and self.first_quarter > 0 else 0
+        return range(max(0, self.first_quarter + slip), min(n, self.last_quarter + slip + 1))
+
 
 @dataclass(frozen=True)
 class Scenario:
+    """One scenario (MODEL.md 7 and 10). ``branch_of`` / ``branch_quarter``: until ``branch_quarter``
+    (a horizon index; None: never) it takes the same decisions as ``branch_of`` (None: the first
+    scenario, or none for the first itself)."""
+
     name: str
     probability: float
     multipliers: dict[str, float]  # workload -> demand multiplier (missing = 1)
     asic_slip: int  # extra quarters of slip of every program
     row: int = 0
+    branch_of: str | None = None
+    branch_quarter: int | None = None
+    build_slip: int = 0  # quarters a phase comes online late
+    delivery_slip: int = 0  # quarters hardware without a program arrives late
+    lease_slip: int = 0  # quarters a lease starts late
+    failed: frozenset[str] = frozenset()  # programs whose ordered hardware gives nothing
 
     def multiplier(self, w: str) -> float:
         return self.multipliers.get(w, 1.0)
@@ -148,6 +197,13 @@ class Inputs:
     budget: dict[int, float] = field(default_factory=dict)  # calendar year -> $
     scenarios: dict[str, Scenario] = field(default_factory=lambda: {BASE.name: BASE})
     has_scenario_sheet: bool = False
+    committed: tuple[CommittedPhase, ...] = ()
+    scenario_demand_du: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (σ, w, q) -> du
+
+    @cached_property
+    def tree(self) -> Tree:
+        """Which scenarios share their decisions in each quarter (computed once per inputs)."""
+        return Tree.of(self)
 
     @property
     def risk_aversion(self) -> float:
@@ -176,10 +232,19 @@ class Inputs:
         return self.throughput.get((h, w), 0.0) * conf
 
     def required(self, w: str, q: int, scenario: str | None = None) -> float:
-        """Required capacity (1 + reserve_margin) x demand x scenario multiplier, du."""
-        mult = self.scenarios[scenario].multiplier(w) if scenario is not None else 1.0
-        return (1.0 + self.workloads[w].reserve_margin) * self.demand[(w, q)] * mult
+        """Required capacity (1 + reserve_margin) x demand x scenario multiplier, du; a
+        ScenarioDemand cell replaces demand x multiplier (MODEL.md 10)."""
+        reserve = 1.0 + self.workloads[w].reserve_margin
+        if scenario is None:
+            return reserve * self.demand[(w, q)]
+        override = self.scenario_demand_du.get((scenario, w, q))
+        if override is not None:
+            return reserve * override
+        return reserve * self.demand[(w, q)] * self.scenarios[scenario].multiplier(w)
 
     def scenario_demand(self, w: str, q: int, scenario: str) -> float:
         """Demand of w in q in a scenario, du."""
+        override = self.scenario_demand_du.get((scenario, w, q))
+        if override is not None:
+            return override
         return self.demand[(w, q)] * self.scenarios[scenario].multiplier(w)

@@ -13,6 +13,7 @@ Column kinds:
 * ``integer``   whole number >= ``minimum``
 * ``fraction``  real number in 0..1
 * ``year``      calendar year (whole number)
+* ``text``      free text (a comma-separated list, a setting value)
 """
 
 from __future__ import annotations
@@ -174,13 +175,18 @@ SHEETS: tuple[Sheet, ...] = (
            required=False, default=0),
         _c("delivery_confidence", "fraction", "fraction",
            "Share of nominal throughput counted on.", required=False, default=1.0),
+        _c("funded", "choice", "", "yes: already funded (commit = 1; its NRE is neither charged nor budgeted).",
+           required=False, default="no", choices=("yes", "no")),
     ), optional=True, key="program", description="In-house ASIC programs."),
     Sheet("ExistingFleet", "owned batch", (
         _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
         _c("site", "name", "", "Site where it runs.", ref="Sites"),
         _c("units", "number", "accelerators", "Accelerators in the batch."),
+        _c("first_quarter", "quarter", "quarter",
+           "First quarter in service (blank: in service since before start_quarter; later: ordered, "
+           "not yet delivered).", required=False),
         _c("last_quarter", "quarter", "quarter", "Last quarter in service."),
-    ), optional=True, description="Accelerators already owned (no capital charge)."),
+    ), optional=True, description="Accelerators already owned or ordered (no capital charge)."),
     Sheet("ExistingLeases", "signed contract", (
         _c("provider", "name", "", "Provider.", ref="Providers"),
         _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
@@ -188,16 +194,42 @@ SHEETS: tuple[Sheet, ...] = (
         _c("price_per_unit_quarter", "number", "$/accelerator-quarter", "Contract price."),
         _c("first_quarter", "quarter", "quarter", "First quarter of the contract."),
         _c("last_quarter", "quarter", "quarter", "Last quarter of the contract."),
-    ), optional=True, description="Lease contracts already signed."),
+    ), optional=True, description="Lease contracts already signed (they may start after start_quarter)."),
+    Sheet("CommittedPhases", "batch of phases under construction", (
+        _c("site", "name", "", "Site being built.", ref="Sites"),
+        _c("phases", "integer", "phases", "Phases of the site's phase_mw in this batch.", minimum=1),
+        _c("online_quarter", "quarter", "quarter", "First quarter the phases are online."),
+    ), optional=True, description="Build phases already started (no capital charge, not counted in "
+                                  "max_phases; opex is paid on their MW)."),
     Sheet("Scenarios", "scenario", (
         _c("scenario", "name", "", "Scenario name."),
         _c("probability", "fraction", "fraction", "Probability; all scenarios sum to 1."),
         _c("asic_slip_quarters", "integer", "quarters", "Extra slip of every ASIC program in this scenario.",
            required=False, default=0),
+        _c("branch_of", "name", "", "Scenario whose decisions this one takes until branch_quarter "
+           "(blank: the first scenario).", required=False, ref="Scenarios"),
+        _c("branch_quarter", "quarter", "quarter", "First quarter this scenario decides on its own "
+           "(blank: never; at or before start_quarter: from the start).", required=False),
+        _c("build_slip_quarters", "integer", "quarters", "Quarters every build phase comes online late.",
+           required=False, default=0),
+        _c("delivery_slip_quarters", "integer", "quarters",
+           "Quarters every order of hardware without a program arrives late.", required=False, default=0),
+        _c("lease_slip_quarters", "integer", "quarters", "Quarters every lease starts (and is paid) late.",
+           required=False, default=0),
+        _c("failed_programs", "text", "", "ASIC programs that fail in this scenario, comma-separated: "
+           "their ordered hardware gives nothing but is paid for (blank: none).", required=False),
     ), optional=True, key="scenario", workload_columns=_c(
         "<workload>", "number", "multiplier", "Multiplier on that workload's Demand (blank or no column = 1).",
         required=False, default=1.0), every_workload=False,
-        description="Demand and ASIC-slip scenarios for a plan that hedges (MODEL.md section 7)."),
+        description="Scenarios for a plan that hedges (MODEL.md section 7) and adapts as they branch "
+                    "(section 10)."),
+    Sheet("ScenarioDemand", "scenario and quarter", (
+        _c("scenario", "name", "", "Scenario.", ref="Scenarios"),
+        _c("quarter", "quarter", "quarter", "Quarter of the horizon."),
+    ), optional=True, workload_columns=_c(
+        "<workload>", "number", "du", "Demand in this scenario and quarter (replaces Demand x multiplier; "
+        "blank keeps it).", required=False, default=None), every_workload=False,
+        description="Demand of one scenario in one quarter, where a multiplier is not enough."),
     Sheet("Budget", "calendar year", (
         _c("year", "year", "year", "Calendar year."),
         _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE) in that year."),

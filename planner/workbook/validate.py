@@ -12,7 +12,8 @@ from pathlib import Path
 
 from planner.workbook import inputs as I
 from planner.workbook.checks.budget import check_budget
-from planner.workbook.checks.cells import Checker
+from planner.workbook.checks.cells import Checker, parse_cell
+from planner.workbook.checks.committed import check_committed
 from planner.workbook.checks.demand import check_demand
 from planner.workbook.checks.existing_leases import check_existing_leases
 from planner.workbook.checks.fleet import check_fleet, check_fleet_power
@@ -20,6 +21,7 @@ from planner.workbook.checks.hardware import check_hardware
 from planner.workbook.checks.offers import check_offers
 from planner.workbook.checks.programs import check_programs
 from planner.workbook.checks.providers import check_providers
+from planner.workbook.checks.scenario_demand import check_scenario_demand
 from planner.workbook.checks.scenarios import check_scenarios
 from planner.workbook.checks.settings import check_settings
 from planner.workbook.checks.sites import check_sites
@@ -30,7 +32,7 @@ from planner.workbook.reader import RawTable, read_workbook
 
 #: Sheets of fixed columns, typed row by row before their checkers run.
 _FIXED = ("Workloads", "Hardware", "Sites", "Providers", "LeaseOffers", "AsicPrograms", "ExistingFleet",
-          "ExistingLeases", "Budget")
+          "ExistingLeases", "CommittedPhases", "Budget")
 
 
 def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
@@ -53,12 +55,16 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     offers = check_offers(recs["LeaseOffers"], providers, hardware, hardware_names, chk)
     fleet = check_fleet(recs["ExistingFleet"], hardware_names, site_names, chk)
     existing = check_existing_leases(recs["ExistingLeases"], providers, hardware_names, chk)
+    committed = check_committed(recs["CommittedPhases"], sites, site_names, chk)
     budget = check_budget(recs["Budget"], chk)
     demand = check_demand(tables["demand"], workloads, horizon_ok, chk) if "demand" in tables and workloads else {}
     throughput = (check_throughput(tables["throughput"], workloads, hardware, hardware_names, chk)
                   if "throughput" in tables and workloads else {})
-    check_fleet_power(fleet, hardware, sites, chk)
-    scenarios = check_scenarios(tables.get("scenarios"), workloads, chk)
+    scenarios = check_scenarios(tables.get("scenarios"), workloads, programs, chk)
+    scenario_demand = check_scenario_demand(tables.get("scenariodemand"), workloads, _names(tables.get("scenarios")),
+                                            horizon_ok, chk)
+    if horizon_ok:
+        check_fleet_power(fleet, committed, hardware, sites, scenarios or {I.BASE.name: I.BASE}, chk)
 
     if problems:
         raise InputError(problems)
@@ -67,7 +73,17 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
                           s["solver_workers"], s["solver_mode"])  # type: ignore[arg-type]
     extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
     return I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
-                    programs, tuple(fleet), tuple(existing), budget, **extra)
+                    programs, tuple(fleet), tuple(existing), budget, committed=tuple(committed),
+                    scenario_demand_du=scenario_demand, **extra)
+
+
+def _names(table: RawTable | None) -> set[str]:
+    """Scenario names typed in the Scenarios sheet (a row with a problem still defines its name)."""
+    if table is None:
+        return set()
+    column = table.sheet.column("scenario")
+    names = (parse_cell(column, raw["scenario"])[0] for _, raw in table.rows if raw.get("scenario") is not None)
+    return {name for name in names if isinstance(name, str)}
 
 
 def load_inputs(path: Path) -> I.Inputs:

@@ -88,6 +88,10 @@ class Checker:
         self.problems.append(Problem(sheet, row, column, value, message))
         self.bad.add((sheet, row))
 
+    def problems_in(self, sheet: str) -> bool:
+        """True when a problem was found in ``sheet``."""
+        return any(s == sheet for s, _ in self.bad)
+
     def good(self, sheet: str, row: int) -> bool:
         """True when no problem was found in this row (its record can be built)."""
         return (sheet, row) not in self.bad
