@@ -1,9 +1,11 @@
 """The plan auditor: an independent check of a finished plan.
 
 It recomputes every constraint of MODEL.md section 4 and the cost of section 5
-(with section 7's scenarios and objective) from the inputs and the report
-tables alone: the first-stage decisions from ``Actions``, the allocation from
-``Capacity`` (du per workload by source) and the unmet du from ``Coverage``.
+(with section 7's scenarios and objective, section 9's pipeline and section 10's
+branching, slips and failed programs) from the inputs and the report tables
+alone: each scenario's decisions from ``Actions`` (:mod:`planner.audit.decisions`),
+the allocation from ``Capacity`` (du per workload by source) and the unmet du
+from ``Coverage``.
 It shares no code with the model (:mod:`planner.model`, :mod:`planner.model.timing`)
 on purpose: its windows, capacities and costs are written again from the text
 of MODEL.md, so a slip in one is caught by the other.
@@ -16,10 +18,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from planner.audit.decisions import ABS, Checks, Decisions, check_limits, check_shared, quarter_index, read_actions
 from planner.workbook.inputs import Inputs
-from planner.workbook.quarters import parse_quarter
-
-REL, ABS = 1e-6, 1e-6  # tolerance of a check: ABS + REL * magnitude
 
 
 @dataclass
@@ -44,113 +44,82 @@ def _crf(life: int, r: float) -> float:
     return 1.0 / life if rq == 0 else rq / (1.0 - (1.0 + rq) ** -life)
 
 
-class _Auditor:
+class _Auditor(Checks):
     def __init__(self, inp: Inputs, tables: dict[str, pd.DataFrame]):
+        super().__init__()
         self.inp, self.tables = inp, tables
         self.n = inp.n
-        self.violations: list[str] = []
-
-    def fail(self, message: str) -> None:
-        self.violations.append(message)
-
-    def le(self, lhs: float, rhs: float, what: str) -> None:
-        if lhs > rhs + ABS + REL * max(abs(lhs), abs(rhs)):
-            self.fail(f"{what}: {lhs:,.6g} > {rhs:,.6g}")
+        self.plan: dict[str, Decisions] = {}
 
     def q(self, label: object) -> int:
-        absolute = parse_quarter(label)
-        if absolute is None:
-            raise ValueError(f"not a quarter: {label!r}")
-        return absolute - self.inp.settings.start
+        return quarter_index(self.inp, label)
 
-    # -- first stage ---------------------------------------------------------------------------
     def decisions(self) -> None:
-        inp, n = self.inp, self.n
-        self.leases: dict[tuple[str, int], float] = defaultdict(float)
-        self.orders: dict[tuple[str, str, int], float] = defaultdict(float)
-        self.phases: dict[tuple[str, int], float] = defaultdict(float)
-        self.funded: set[str] = set()
-        for a in self.tables["Actions"].itertuples():
-            t, k = self.q(a.quarter), float(a.quantity)
-            if k < 0 or abs(k - round(k)) > 1e-9:
-                self.fail(f"{a.action} {a.what} in {a.quarter}: quantity {k} is not a whole number >= 0")
-            if a.action == "sign lease":
-                o = inp.offers[a.what]
-                first, last = max(0, o.first_sign), min(n - 1, o.last_sign)
-                if not first <= t <= last:
-                    self.fail(f"lease {o.name} signed in {a.quarter}, outside its signing window")
-                if o.max_blocks_per_quarter is not None:
-                    self.le(k, o.max_blocks_per_quarter, f"signing limit of {o.name} in {a.quarter}")
-                self.leases[o.name, t] += k
-            elif a.action == "order hardware":
-                h = inp.hardware[a.what]
-                slip = inp.programs[h.program].slip_quarters if h.program else 0
-                if t < max(0, h.available_from + slip) or t > n - 1:
-                    self.fail(f"{h.name} ordered in {a.quarter}, before it can be ordered")
-                self.orders[h.name, a.where, t] += k
-            elif a.action == "start build phase":
-                s = inp.sites[a.where]
-                if t < max(0, s.earliest_start):
-                    self.fail(f"phase at {s.name} started in {a.quarter}, before its earliest start")
-                self.phases[s.name, t] += k
-            elif a.action == "fund ASIC program":
-                self.funded.add(a.what)
-            else:
-                self.fail(f"unknown action {a.action!r}")
-        for s in inp.sites.values():
-            self.le(sum(k for (sn, _), k in self.phases.items() if sn == s.name), s.max_phases,
-                    f"phases built at {s.name}")
-        for (hn, t) in {(h, t) for h, _, t in self.orders}:
-            h = inp.hardware[hn]
-            units = sum(h.order_block * k for (h2, _, t2), k in self.orders.items() if h2 == hn and t2 == t)
-            limit = h.max_order_per_quarter
-            if h.program and h.program not in self.funded and units > 0:
-                self.fail(f"{hn} ordered in quarter {t} but program {h.program} is not funded")
-            if limit is None and h.program:
-                limit = 1e7
-            if limit is not None:
-                self.le(units, limit, f"supply of {hn} in quarter {t}")
-        cash: dict[int, float] = defaultdict(float)
-        for (hn, _, t), k in self.orders.items():
-            h = inp.hardware[hn]
-            cash[inp.year(t)] += h.unit_capex * h.order_block * k
-        for (sn, t), k in self.phases.items():
-            cash[inp.year(t)] += inp.sites[sn].capex_per_phase * k
-        cash[inp.year(0)] += sum(inp.programs[p].nre_cost for p in self.funded)
-        for year, cap in inp.budget.items():
-            self.le(cash.get(year, 0.0), cap, f"capex in {year}")
+        self.plan = read_actions(self.inp, self.tables["Actions"], self)
+        for sc, d in self.plan.items():
+            check_limits(self.inp, sc, d, self)
+        check_shared(self.inp, self.plan, self)
 
-    # -- capacities ----------------------------------------------------------------------------
+    # -- capacities in a scenario --------------------------------------------------------------
     def start_of_service(self, hn: str, t: int, sc: str) -> int:
-        h = self.inp.hardware[hn]
+        h, scen = self.inp.hardware[hn], self.inp.scenarios[sc]
         start = t + h.lead_time
         if h.program:
-            slip = self.inp.programs[h.program].slip_quarters + self.inp.scenarios[sc].asic_slip
-            start = max(start, h.available_from + slip + h.lead_time)
-        return start
+            slip = self.inp.programs[h.program].slip_quarters + scen.asic_slip
+            return max(start, h.available_from + slip + h.lead_time)
+        return start + scen.delivery_slip
 
-    def owned(self, hn: str, sn: str, q: int, sc: str) -> float:
+    def lost(self, hn: str, sc: str) -> bool:
+        """Hardware of a program that fails in sc gives nothing (MODEL.md 10)."""
+        program = self.inp.hardware[hn].program
+        return program is not None and program in self.inp.scenarios[sc].failed
+
+    def fleet_units(self, hn: str, sn: str, q: int, sc: str) -> float:
+        units = 0.0
+        for b in self.inp.fleet:
+            if b.hardware == hn and b.site == sn:
+                arriving = b.first_quarter is not None and b.first_quarter > 0
+                slip = self.inp.scenarios[sc].delivery_slip if arriving else 0
+                first = -1 if b.first_quarter is None else b.first_quarter + slip
+                if first <= q <= b.last_quarter + slip:
+                    units += b.units
+        return units
+
+    def new_units(self, hn: str, sn: str, q: int, sc: str) -> float:
+        """Ordered units of hn at sn whose service window (as if delivered) holds q."""
         h = self.inp.hardware[hn]
-        units = sum(b.units for b in self.inp.fleet if b.hardware == hn and b.site == sn and q <= b.last_quarter)
-        for (h2, s2, t), k in self.orders.items():
+        units = 0.0
+        for (h2, s2, t), k in self.plan[sc].orders.items():
             if h2 == hn and s2 == sn:
                 start = self.start_of_service(hn, t, sc)
                 if start <= q < start + h.life:
                     units += h.order_block * k
         return units
 
-    def active(self, contract: str, q: int) -> float:
+    def owned(self, hn: str, sn: str, q: int, sc: str) -> float:
+        return self.fleet_units(hn, sn, q, sc) + (0.0 if self.lost(hn, sc) else self.new_units(hn, sn, q, sc))
+
+    def active(self, contract: str, q: int, sc: str) -> float:
+        lease_slip = self.inp.scenarios[sc].lease_slip
         for e in self.inp.existing_leases:
             if e.name == contract:
-                return e.units if e.first_quarter <= q <= e.last_quarter else 0.0
+                slip = lease_slip if e.first_quarter > 0 else 0
+                return e.units if e.first_quarter + slip <= q <= e.last_quarter + slip else 0.0
         o = self.inp.offers[contract]
-        return sum(o.block_units * k for (on, t), k in self.leases.items()
-                   if on == contract and t + o.lead_time <= q < t + o.lead_time + o.term)
+        return sum(o.block_units * k for (on, t), k in self.plan[sc].leases.items()
+                   if on == contract and t + o.lead_time + lease_slip <= q < t + o.lead_time + lease_slip + o.term)
 
-    def mw(self, sn: str, q: int) -> float:
-        s = self.inp.sites[sn]
-        return s.existing_mw + s.phase_mw * sum(k for (s2, t), k in self.phases.items()
-                                                if s2 == sn and t + s.lead_time <= q)
+    def phases_online(self, sn: str, q: int, sc: str) -> float:
+        s, build_slip = self.inp.sites[sn], self.inp.scenarios[sc].build_slip
+        started = sum(k for (s2, t), k in self.plan[sc].phases.items()
+                      if s2 == sn and t + s.lead_time + build_slip <= q)
+        return started
+
+    def mw(self, sn: str, q: int, sc: str) -> float:
+        s, build_slip = self.inp.sites[sn], self.inp.scenarios[sc].build_slip
+        committed = sum(c.phases for c in self.inp.committed if c.site == sn and
+                        max(0, c.online_quarter + (build_slip if c.online_quarter > 0 else 0)) <= q)
+        return s.existing_mw + s.phase_mw * (committed + self.phases_online(sn, q, sc))
 
     def provider_and_hardware(self, contract: str) -> tuple[str, str]:
         for e in self.inp.existing_leases:
@@ -163,47 +132,12 @@ class _Auditor:
     def scenario(self, sc: str) -> float:
         inp, n, r = self.inp, self.n, self.inp.settings.discount_rate
         W = list(inp.workloads)
-        cap = self._rows("Capacity", sc)
-        cov = self._rows("Coverage", sc).set_index(["quarter", "workload"])
         for sn in inp.sites:
             for q in range(n):
                 kw = sum(h.power_kw * self.owned(hn, sn, q, sc) for hn, h in inp.hardware.items())
-                self.le(kw, 1000.0 * self.mw(sn, q), f"power at {sn} in {inp.quarter_label(q)} ({sc})")
-        served: dict[tuple[str, int], float] = defaultdict(float)
-        asic: dict[tuple[str, int], float] = defaultdict(float)
-        provider_du: dict[tuple[str, int], float] = defaultdict(float)
-        seen_sources: set[tuple[str, int]] = set()
-        for row in cap.itertuples():
-            q = self.q(row.quarter)
-            source = str(row.source)
-            du = {w: float(getattr(row, f"du_{w}")) for w in W}
-            if source.startswith("owned "):
-                hn = source.removeprefix("owned ")
-                rate = {w: inp.throughput.get((hn, w), 0.0) * (
-                    inp.programs[inp.hardware[hn].program].delivery_confidence if inp.hardware[hn].program else 1.0)
-                    for w in W}
-                available = sum(self.owned(hn, sn, q, sc) for sn in inp.sites)
-                provider = None
-            else:
-                contract = source.removeprefix("lease ")
-                provider, hn = self.provider_and_hardware(contract)
-                rate = {w: inp.throughput.get((hn, w), 0.0) for w in W}
-                available = self.active(contract, q)
-            seen_sources.add((source, q))
-            used = 0.0
-            for w in W:
-                if du[w] < -ABS:
-                    self.fail(f"{source} serves negative du of {w} in {row.quarter}")
-                if du[w] > ABS and rate[w] <= 0:
-                    self.fail(f"{source} serves {w} in {row.quarter} but cannot run it")
-                    continue
-                used += du[w] / rate[w] if rate[w] > 0 else 0.0
-                served[w, q] += du[w]
-                if inp.hardware[hn].kind == "asic":
-                    asic[w, q] += du[w]
-                if provider is not None:
-                    provider_du[provider, q] += du[w]
-            self.le(used, available, f"accelerators of {source} used in {row.quarter} ({sc})")
+                self.le(kw, 1000.0 * self.mw(sn, q, sc), f"power at {sn} in {inp.quarter_label(q)} ({sc})")
+        served, asic, provider_du = self.allocation(sc)
+        cov = self._rows("Coverage", sc).set_index(["quarter", "workload"])
         cost = 0.0
         for q in range(n):
             required = {w: inp.required(w, q, sc) for w in W}
@@ -220,29 +154,60 @@ class _Auditor:
                         f"share of provider {pn} in {inp.quarter_label(q)} ({sc})")
         return cost + self.scenario_cost_without_unmet(sc)
 
+    def allocation(self, sc: str):
+        """du served per (workload, quarter), by kind asic, and per provider, from Capacity; checks
+        that no source serves more than it holds or a workload it cannot run."""
+        inp, W = self.inp, list(self.inp.workloads)
+        served: dict[tuple[str, int], float] = defaultdict(float)
+        asic: dict[tuple[str, int], float] = defaultdict(float)
+        provider_du: dict[tuple[str, int], float] = defaultdict(float)
+        for row in self._rows("Capacity", sc).itertuples():
+            q, source = self.q(row.quarter), str(row.source)
+            du = {w: float(getattr(row, f"du_{w}")) for w in W}
+            if source.startswith("owned "):
+                hn = source.removeprefix("owned ")
+                program = inp.hardware[hn].program
+                conf = inp.programs[program].delivery_confidence if program else 1.0
+                rate = {w: inp.throughput.get((hn, w), 0.0) * conf for w in W}
+                available = sum(self.owned(hn, sn, q, sc) for sn in inp.sites)
+                provider = None
+            else:
+                contract = source.removeprefix("lease ")
+                provider, hn = self.provider_and_hardware(contract)
+                rate = {w: inp.throughput.get((hn, w), 0.0) for w in W}
+                available = self.active(contract, q, sc)
+            used = 0.0
+            for w in W:
+                if du[w] < -ABS:
+                    self.fail(f"{source} serves negative du of {w} in {row.quarter}")
+                if du[w] > ABS and rate[w] <= 0:
+                    self.fail(f"{source} serves {w} in {row.quarter} but cannot run it")
+                    continue
+                used += du[w] / rate[w] if rate[w] > 0 else 0.0
+                served[w, q] += du[w]
+                if inp.hardware[hn].kind == "asic":
+                    asic[w, q] += du[w]
+                if provider is not None:
+                    provider_du[provider, q] += du[w]
+            self.le(used, available, f"accelerators of {source} used in {row.quarter} ({sc})")
+        return served, asic, provider_du
+
     def scenario_cost_without_unmet(self, sc: str) -> float:
         inp, n, r = self.inp, self.n, self.inp.settings.discount_rate
         hours = inp.settings.hours_per_quarter
-        cost = sum(inp.programs[p].nre_cost for p in self.funded)
+        cost = sum(inp.programs[p].nre_cost for p in self.plan[sc].funded)
         for q in range(n):
             d = _d(q, r)
             for e in inp.existing_leases:
-                if e.first_quarter <= q <= e.last_quarter:
-                    cost += d * e.price_per_unit_quarter * e.units
-            for (on, t), k in self.leases.items():
-                o = inp.offers[on]
-                if t + o.lead_time <= q < t + o.lead_time + o.term:
-                    cost += d * o.price_per_unit_quarter * o.block_units * k
+                cost += d * e.price_per_unit_quarter * self.active(e.name, q, sc)
+            for on in {o for o, _ in self.plan[sc].leases}:
+                cost += d * inp.offers[on].price_per_unit_quarter * self.active(on, q, sc)
             for sn, s in inp.sites.items():
-                cost += d * s.opex_per_mw_quarter * self.mw(sn, q)
-                online = sum(k for (s2, t), k in self.phases.items() if s2 == sn and t + s.lead_time <= q)
-                cost += d * s.capex_per_phase * _crf(s.facility_life, r) * online
+                cost += d * s.opex_per_mw_quarter * self.mw(sn, q, sc)
+                cost += d * s.capex_per_phase * _crf(s.facility_life, r) * self.phases_online(sn, q, sc)
                 for hn, h in inp.hardware.items():
-                    units = self.owned(hn, sn, q, sc)
-                    cost += d * units * h.power_kw * s.pue * hours * s.power_price / 1000.0
-                    new = units - sum(b.units for b in inp.fleet
-                                      if b.hardware == hn and b.site == sn and q <= b.last_quarter)
-                    cost += d * h.unit_capex * _crf(h.life, r) * new
+                    cost += d * self.owned(hn, sn, q, sc) * h.power_kw * s.pue * hours * s.power_price / 1000.0
+                    cost += d * h.unit_capex * _crf(h.life, r) * self.new_units(hn, sn, q, sc)
         return cost
 
     def _rows(self, table: str, sc: str) -> pd.DataFrame:

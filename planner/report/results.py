@@ -9,13 +9,11 @@ checked against the solver's objective in the Summary (``cost_check_usd``).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 import pandas as pd
-import pyomo.core as pyo
 
 from planner.model.economics import crf, cvar, discount, energy_per_unit_quarter
-from planner.model.parts import Parts, value_of
+from planner.model.parts import Parts
 from planner.model.timing import (
     existing_lease_quarters,
     failed,
@@ -24,9 +22,10 @@ from planner.model.timing import (
     lease_active,
     online,
 )
+from planner.report.branches import branches_table
+from planner.report.plan import Plan
 from planner.solver.highs import Solution
 from planner.workbook.inputs import Inputs
-from planner.workbook.tree import Tree
 
 COST_COLUMNS = ["lease_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd", "opex_usd",
                 "energy_usd", "unmet_penalty_usd", "nre_usd"]
@@ -36,64 +35,6 @@ SOURCES = {"leases": ["lease_usd"], "owned_gpus": ["gpu_annuity_usd"], "asics": 
 CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_payments_usd", "opex_usd",
                 "energy_usd"]
 _TOL = 1e-6
-
-
-def _values(dec: dict) -> dict:
-    """{class-ended key: value} of a decision's non-zero entries."""
-    return {k: v.value for k, v in dec.items() if v.value is not None and abs(v.value) > 1e-9}
-
-
-def _values_of(var: pyo.Var) -> dict:
-    """{index: value} of a variable's non-zero entries."""
-    return {k: v.value for k, v in var.items() if v.value is not None and abs(v.value) > 1e-9}
-
-
-@dataclass
-class Plan:
-    """The solved plan: decisions and derived quantities, read once from the model.
-
-    ``lease``, ``order``, ``phase`` and ``commit`` are keyed like :class:`~planner.model.parts.Parts`'s
-    decisions (ending with the class k); :meth:`taken` gives a scenario's own.
-    """
-
-    inp: Inputs
-    parts: Parts
-    lease: dict
-    order: dict
-    phase: dict
-    commit: dict
-    use_owned: dict
-    use_lease: dict
-    unmet: dict
-
-    @classmethod
-    def read(cls, parts: Parts) -> Plan:
-        m, dec = parts.m, parts.dec
-        return cls(parts.inp, parts, _values(dec["lease"]), _values(dec["order"]), _values(dec["phase"]),
-                   _values(dec["commit"]), _values_of(m.use_owned), _values_of(m.use_lease), _values_of(m.unmet))
-
-    @property
-    def tree(self) -> Tree:
-        return self.parts.tree  # type: ignore[return-value]
-
-    def taken(self, decisions: dict, sc: str) -> list[tuple[tuple, float]]:
-        """(key without its class, value) of the decisions that scenario sc takes."""
-        out = []
-        for key, x in decisions.items():
-            *base, k = key
-            t = next((i for i in base if isinstance(i, int)), 0)
-            if self.tree.cls(sc, t) == k:
-                out.append((tuple(base), x))
-        return out
-
-    def owned(self, h: str, s: str, q: int, sc: str) -> float:
-        return value_of(self.parts.owned.get((h, s, q, sc)))
-
-    def active(self, c: str, q: int, sc: str) -> float:
-        return value_of(self.parts.active.get((c, q, sc)))
-
-    def mw(self, s: str, q: int, sc: str) -> float:
-        return value_of(self.parts.mw.get((s, q, sc)))
 
 
 ACTION_COLUMNS = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
@@ -325,6 +266,8 @@ def scenarios_table(plan: Plan, costs: pd.DataFrame, coverage: pd.DataFrame) -> 
         u = coverage[coverage.scenario == name] if "scenario" in coverage else coverage
         pv = c[COST_COLUMNS].mul(c["discount_factor"], axis=0).sum()
         rows.append(dict(scenario=name, probability=sc.probability, asic_slip_quarters=sc.asic_slip,
+                         build_slip_quarters=sc.build_slip, delivery_slip_quarters=sc.delivery_slip,
+                         lease_slip_quarters=sc.lease_slip, failed_programs=", ".join(sorted(sc.failed)),
                          **{f"demand_x_{w}": sc.multiplier(w) for w in inp.workloads},
                          cost_usd=float(c["total_discounted_usd"].sum()), unmet_du=float(u["unmet_du"].sum()),
                          **{f"pv_{k}": float(pv[k]) for k in COST_COLUMNS}))
@@ -438,6 +381,8 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
         scen = tables["Scenarios"]
         scen["expected_value_plan_cost_usd"] = scen.scenario.map(risk["ev_plan_costs"])
         scen["planned_alone_cost_usd"] = scen.scenario.map(risk["alone_costs"])
+    if plan.tree.branches:
+        tables["Branches"] = branches_table(plan, tables["Scenarios"])
     tables["Solver"] = solver_table(solution, timings)
     summary = summary_table(solution, tables, provenance, inp, risk or {})
     if not inp.has_scenario_sheet:

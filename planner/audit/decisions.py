@@ -1,0 +1,154 @@
+"""The auditor's reading of the Actions table: each scenario's own decisions, checked.
+
+Written again from the text of MODEL.md (sections 3, 4, 9 and 10), sharing no code with the
+model: the windows in which each decision may be taken, the signing, supply, max-phases and
+budget limits per scenario, funding, and the rule that a scenario takes its ``branch_of``'s
+decisions in every quarter before its ``branch_quarter``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planner.workbook.inputs import Inputs
+from planner.workbook.quarters import parse_quarter
+
+REL, ABS = 1e-6, 1e-6  # tolerance of a check: ABS + REL * magnitude
+
+
+@dataclass
+class Decisions:
+    """One scenario's decisions: blocks by (offer, t), (hardware, site, t), (site, t); funded programs."""
+
+    leases: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
+    orders: dict[tuple[str, str, int], float] = field(default_factory=lambda: defaultdict(float))
+    phases: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
+    funded: set[str] = field(default_factory=set)  # funded by the plan (NRE charged)
+
+    def at(self, t: int) -> set[tuple]:
+        """Everything decided in quarter t (funding counts as a decision of t = 0)."""
+        out = {("lease", *k, v) for k, v in self.leases.items() if k[-1] == t and v}
+        out |= {("order", *k, v) for k, v in self.orders.items() if k[-1] == t and v}
+        out |= {("phase", *k, v) for k, v in self.phases.items() if k[-1] == t and v}
+        if t == 0:
+            out |= {("fund", p) for p in self.funded}
+        return out
+
+
+class Checks:
+    """Collects violations with the auditor's tolerance."""
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+
+    def fail(self, message: str) -> None:
+        self.violations.append(message)
+
+    def le(self, lhs: float, rhs: float, what: str) -> None:
+        if lhs > rhs + ABS + REL * max(abs(lhs), abs(rhs)):
+            self.fail(f"{what}: {lhs:,.6g} > {rhs:,.6g}")
+
+
+def quarter_index(inp: Inputs, label: object) -> int:
+    """Horizon index of a quarter label of the report."""
+    absolute = parse_quarter(label)
+    if absolute is None:
+        raise ValueError(f"not a quarter: {label!r}")
+    return absolute - inp.settings.start
+
+
+def scenarios_of(inp: Inputs, text: object) -> list[str]:
+    """The scenarios named in an Actions row (``all``, or a comma-separated list)."""
+    if text is None or (isinstance(text, float) and text != text) or str(text).strip() == "all":
+        return list(inp.scenarios)
+    names = [s.strip() for s in str(text).split(",") if s.strip()]
+    unknown = [s for s in names if s not in inp.scenarios]
+    if unknown:
+        raise ValueError(f"unknown scenarios {unknown} in Actions")
+    return names
+
+
+def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, Decisions]:
+    """Each scenario's decisions from Actions, with the per-row checks (whole quantities, windows,
+    signing limits)."""
+    n = inp.n
+    out = {sc: Decisions() for sc in inp.scenarios}
+    for a in actions.itertuples():
+        t, k = quarter_index(inp, a.quarter), float(a.quantity)
+        if k < 0 or abs(k - round(k)) > 1e-9:
+            chk.fail(f"{a.action} {a.what} in {a.quarter}: quantity {k} is not a whole number >= 0")
+        targets = [out[sc] for sc in scenarios_of(inp, getattr(a, "scenarios", None))]
+        if a.action == "sign lease":
+            o = inp.offers[a.what]
+            if not max(0, o.first_sign) <= t <= min(n - 1, o.last_sign):
+                chk.fail(f"lease {o.name} signed in {a.quarter}, outside its signing window")
+            if o.max_blocks_per_quarter is not None:
+                chk.le(k, o.max_blocks_per_quarter, f"signing limit of {o.name} in {a.quarter}")
+            for d in targets:
+                d.leases[o.name, t] += k
+        elif a.action == "order hardware":
+            h = inp.hardware[a.what]
+            slip = inp.programs[h.program].slip_quarters if h.program else 0
+            if t < max(0, h.available_from + slip) or t > n - 1:
+                chk.fail(f"{h.name} ordered in {a.quarter}, before it can be ordered")
+            for d in targets:
+                d.orders[h.name, a.where, t] += k
+        elif a.action == "start build phase":
+            s = inp.sites[a.where]
+            if t < max(0, s.earliest_start):
+                chk.fail(f"phase at {s.name} started in {a.quarter}, before its earliest start")
+            for d in targets:
+                d.phases[s.name, t] += k
+        elif a.action == "fund ASIC program":
+            if inp.programs[a.what].funded:
+                chk.fail(f"program {a.what} is funded again, but it is already funded")
+            for d in targets:
+                d.funded.add(a.what)
+        else:
+            chk.fail(f"unknown action {a.action!r}")
+    return out
+
+
+def check_limits(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
+    """Max phases, supply, funding and budget over one scenario's decisions."""
+    for s in inp.sites.values():
+        chk.le(sum(k for (sn, _), k in d.phases.items() if sn == s.name), s.max_phases,
+               f"phases built at {s.name} ({sc})")
+    funded = d.funded | {p for p, prog in inp.programs.items() if prog.funded}
+    for (hn, t) in {(h, t) for h, _, t in d.orders}:
+        h = inp.hardware[hn]
+        units = sum(h.order_block * k for (h2, _, t2), k in d.orders.items() if h2 == hn and t2 == t)
+        limit = h.max_order_per_quarter
+        if h.program and h.program not in funded and units > 0:
+            chk.fail(f"{hn} ordered in quarter {t} but program {h.program} is not funded ({sc})")
+        if limit is None and h.program:
+            limit = 1e7
+        if limit is not None:
+            chk.le(units, limit, f"supply of {hn} in quarter {t} ({sc})")
+    cash: dict[int, float] = defaultdict(float)
+    for (hn, _, t), k in d.orders.items():
+        h = inp.hardware[hn]
+        cash[inp.year(t)] += h.unit_capex * h.order_block * k
+    for (sn, t), k in d.phases.items():
+        cash[inp.year(t)] += inp.sites[sn].capex_per_phase * k
+    cash[inp.year(0)] += sum(inp.programs[p].nre_cost for p in d.funded)
+    for year, cap in inp.budget.items():
+        chk.le(cash.get(year, 0.0), cap, f"capex in {year} ({sc})")
+
+
+def check_shared(inp: Inputs, decisions: dict[str, Decisions], chk: Checks) -> None:
+    """MODEL.md 10: in every quarter before its branch_quarter (all quarters when blank) a scenario
+    takes the same decisions as its branch_of (blank: the first scenario)."""
+    names = list(inp.scenarios)
+    for name, sc in inp.scenarios.items():
+        if name == names[0]:
+            continue
+        parent = sc.branch_of or names[0]
+        until = inp.n if sc.branch_quarter is None else min(inp.n, sc.branch_quarter)
+        for t in range(until):
+            if decisions[name].at(t) != decisions[parent].at(t):
+                chk.fail(f"scenario {name} decides differently from {parent} in {inp.quarter_label(t)}, "
+                         f"before its branch quarter")

@@ -1,0 +1,62 @@
+"""The ``Branches`` table (MODEL.md 10): per scenario, where it branches and what it then does differently.
+
+A scenario's decisions are those of the classes it belongs to in each quarter
+(:meth:`planner.report.results.Plan.taken`); its differences are the decisions, from its
+``branch_quarter`` on, whose quantity is not its ``branch_of``'s.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from planner.report.plan import Plan
+
+#: How each decision reads in a difference: (verb, unit).
+_WORDS = {"lease": ("sign", "blocks"), "order": ("order", "blocks"), "phase": ("start", "phases"),
+          "commit": ("fund", "")}
+
+
+def scenario_decisions(plan: Plan, sc: str) -> dict[tuple, float]:
+    """Scenario sc's whole decisions: (name, quarter index, what, where) -> quantity."""
+    out: dict[tuple, float] = {}
+    for name, decisions in (("lease", plan.lease), ("order", plan.order), ("phase", plan.phase),
+                            ("commit", plan.commit)):
+        for base, x in plan.taken(decisions, sc):
+            t = next((i for i in base if isinstance(i, int)), 0)
+            names = [str(i) for i in base if not isinstance(i, int)]
+            out[name, t, names[0], "/".join(names[1:])] = round(x)
+    return out
+
+
+def describe(plan: Plan, key: tuple, before: float, after: float) -> str:
+    """``order VR200 at Hyperion 2028Q3: 0 -> 12 blocks``."""
+    name, t, what, where = key
+    verb, unit = _WORDS[name]
+    place = f" at {where}" if where and where != what else ""
+    return f"{verb} {what}{place} {plan.inp.quarter_label(t)}: {before:g} -> {after:g} {unit}".rstrip()
+
+
+def differences(plan: Plan, sc: str, other: str, from_quarter: int) -> list[str]:
+    """Decisions of sc from ``from_quarter`` on whose quantity differs from other's, in time order."""
+    mine, theirs = scenario_decisions(plan, sc), scenario_decisions(plan, other)
+    keys = sorted({k for k in mine.keys() | theirs.keys() if k[1] >= from_quarter}, key=lambda k: (k[1], k))
+    return [describe(plan, k, theirs.get(k, 0), mine.get(k, 0)) for k in keys if mine.get(k, 0) != theirs.get(k, 0)]
+
+
+def branches_table(plan: Plan, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: branch_of, branch_quarter, probability, cost ($ present value), unmet du and
+    its decisions that differ from branch_of's (``; ``-separated)."""
+    inp = plan.inp
+    cost = dict(zip(scenarios.scenario, scenarios.cost_usd))
+    unmet = dict(zip(scenarios.scenario, scenarios.unmet_du))
+    rows = []
+    for name, sc in inp.scenarios.items():
+        parent = sc.branch_of or ""
+        quarter = sc.branch_quarter
+        changed = differences(plan, name, parent, max(0, quarter or 0)) if parent and quarter is not None and \
+            quarter < inp.n else []
+        rows.append(dict(scenario=name, branch_of=parent,
+                         branch_quarter="" if quarter is None else inp.quarter_label(max(0, quarter)),
+                         probability=sc.probability, cost_usd=cost[name], unmet_du=unmet[name],
+                         decisions_that_differ=len(changed), differences="; ".join(changed)))
+    return pd.DataFrame(rows)
