@@ -17,6 +17,8 @@ from planner.workbook.validate import load_inputs
 CASES = [(seed, size) for seed in range(4) for size in (
     Size(quarters=5, workloads=2, hardware=2, sites=2, offers=2, programs=1, budget=True),
     Size(quarters=6, workloads=2, hardware=2, sites=1, offers=3, programs=1, scenarios=2, risk_aversion=0.5),
+    Size(quarters=6, workloads=2, hardware=2, sites=2, offers=2, programs=1, scenarios=3, risk_aversion=0.3,
+         tree=True, pipeline=True, budget=True),
 )]
 
 

@@ -101,3 +101,49 @@ def test_mutations_are_rejected_with_located_messages(tmp_path, seed, data, kind
         assert p.sheet and (p.row is not None or p.column is not None or p.sheet == "Notes"
                             or "missing" in p.message or "sum to 1" in p.message), str(p)
         assert not (isinstance(p.value, float) and math.isnan(p.value))
+
+
+TREE = Size(quarters=5, workloads=2, hardware=2, sites=1, offers=2, programs=1, scenarios=3, tree=True,
+            pipeline=True, budget=True)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), risk=st.sampled_from([0.0, 0.5]))
+def test_random_trees_pass_the_audit(tmp_path, seed, risk):
+    """Trees with slips, failed programs, a ScenarioDemand row and a committed pipeline: the auditor,
+    which reads each scenario's decisions from Actions, finds every rule kept and the same cost."""
+    size = Size(**{**TREE.__dict__, "risk_aversion": risk})
+    result = plan(write(generate(size, seed), tmp_path / f"t{seed}.xlsx"), mip_gap=1e-6, value_of_risk=False)
+    assert result.audit.passed, result.audit.violations
+    assert result.audit.cost == pytest.approx(result.solution.objective, rel=1e-6)
+
+
+def _expected(inp) -> float:
+    from planner.solver.solved import solve_inputs
+
+    solved = solve_inputs(inp, 1e-9, 120)
+    assert solved.solution.status == "optimal"
+    return solved.solution.objective
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6))
+def test_tree_lies_between_two_stage_and_wait_and_see(tmp_path, seed):
+    """Risk neutral: adapting can only help and knowing everything at once is the best one can do,
+    so two-stage >= tree >= wait-and-see (each planned alone, weighted); and a tree in which every
+    scenario branches at start_quarter is wait-and-see."""
+    from dataclasses import replace
+
+    inp = load_inputs(write(generate(TREE, seed), tmp_path / f"b{seed}.xlsx"))
+    tree = _expected(inp)
+    two_stage = _expected(replace(inp, scenarios={n: replace(sc, branch_quarter=None)
+                                                  for n, sc in inp.scenarios.items()}))
+    alone = sum(sc.probability * _expected(replace(inp, scenarios={n: replace(sc, probability=1.0, branch_of=None,
+                                                                              branch_quarter=None)},
+                                                   has_scenario_sheet=False))
+                for n, sc in inp.scenarios.items())
+    at_start = _expected(replace(inp, scenarios={n: replace(sc, branch_quarter=None if sc.branch_of is None else 0)
+                                                 for n, sc in inp.scenarios.items()}))
+    tol = 1e-6 * abs(tree)
+    assert alone - tol <= tree <= two_stage + tol
+    assert at_start == pytest.approx(alone, rel=1e-6)

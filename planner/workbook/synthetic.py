@@ -39,6 +39,8 @@ class Size:
     scenarios: int = 0  # 0: no Scenarios sheet
     demand_scale: float = 1.0
     risk_aversion: float = 0.0
+    tree: bool = False  # branch columns, slips, failed programs, a ScenarioDemand row (MODEL.md 10)
+    pipeline: bool = False  # a fleet batch still to arrive, committed phases, a funded program (MODEL.md 9)
 
 
 def generate(size: Size, seed: int) -> Sheets:
@@ -114,7 +116,55 @@ def generate(size: Size, seed: int) -> Sheets:
         for k in range(size.scenarios):
             mult = [round(rnd.uniform(0.7, 1.4), 2) for _ in workloads]
             s["Scenarios"].append([f"s{k}", probs[k], *mult, rnd.choice([0, 0, 1, 2])])
+    # new draws come last, so that a size without these options gives the workbook it always gave
+    if size.pipeline:
+        _pipeline(s, rnd, q_labels)
+    if size.tree and size.scenarios > 1:
+        _tree(s, rnd, q_labels, workloads)
     return s
+
+
+def _pipeline(s: Sheets, rnd: random.Random, q_labels: list[str]) -> None:
+    """A batch of H100 arriving later that fits a committed phase online from the start; a committed
+    phase still under construction at another quarter; the first program already funded."""
+    site = s["Sites"][1]
+    phase_mw = float(site[2])
+    units = round(1000 * phase_mw / 1.3 * rnd.uniform(0.3, 0.9))
+    s["CommittedPhases"] = [["site", "phases", "online_quarter"], [site[0], 1, q_labels[0]],
+                            [site[0], rnd.randint(1, 2), q_labels[rnd.randint(1, len(q_labels) - 1)]]]
+    arrive = rnd.randint(1, max(1, len(q_labels) // 2))
+    if "ExistingFleet" not in s:
+        s["ExistingFleet"] = [["hardware", "site", "units", "last_quarter"]]
+    s["ExistingFleet"][0].append("first_quarter")
+    for row in s["ExistingFleet"][1:]:
+        row.append(None)
+    s["ExistingFleet"].append(["H100", site[0], units, q_labels[-1], q_labels[min(arrive, len(q_labels) - 1)]])
+    if "AsicPrograms" in s and len(s["AsicPrograms"]) > 1:
+        s["AsicPrograms"][0].append("funded")
+        for i, row in enumerate(s["AsicPrograms"][1:]):
+            row.append("yes" if i == 0 and rnd.random() < 0.5 else "no")
+
+
+def _tree(s: Sheets, rnd: random.Random, q_labels: list[str], workloads: list[str]) -> None:
+    """Branch links (each scenario off an earlier one, at a random quarter), slips, a failed program
+    and one ScenarioDemand row."""
+    s["Scenarios"][0] += ["branch_of", "branch_quarter", "build_slip_quarters", "delivery_slip_quarters",
+                          "lease_slip_quarters", "failed_programs"]
+    names = [row[0] for row in s["Scenarios"][1:]]
+    programs = [row[0] for row in s.get("AsicPrograms", [[]])[1:]]
+    for i, row in enumerate(s["Scenarios"][1:]):
+        if i == 0:
+            row += [None, None, 0, 0, 0, None]
+            continue
+        parent = names[rnd.randrange(i)]
+        quarter = q_labels[rnd.randint(0, len(q_labels) - 1)]
+        failed = rnd.choice(programs) if programs and rnd.random() < 0.4 else None
+        row += [parent, quarter, rnd.choice([0, 0, 1]), rnd.choice([0, 0, 1]), rnd.choice([0, 0, 1]), failed]
+    w = rnd.choice(workloads)
+    demand = [r for r in s["Demand"][1:]]
+    q = rnd.randrange(len(demand))
+    s["ScenarioDemand"] = [["scenario", "quarter", w],
+                           [rnd.choice(names), demand[q][0], round(demand[q][1 + workloads.index(w)] * 1.3)]]
 
 
 def write(sheets: Sheets, path: Path) -> Path:

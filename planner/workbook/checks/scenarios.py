@@ -27,6 +27,7 @@ def check_scenarios(table: RawTable | None, workloads: dict[str, I.Workload], pr
     _, rows = workload_table(table, workloads, chk, sheet.column("scenario"))
     out: dict[str, I.Scenario] = {}
     links: dict[str, tuple[int, object, object]] = {}  # name -> (row, branch_of, branch_quarter)
+    probabilities: list[float] = []
     for row, name, multipliers, raw in rows:
         cells = {c.name: chk.cell(sheet, row, c, raw) for c in sheet.columns if c.name != "scenario"}
         if name is None:
@@ -39,14 +40,16 @@ def check_scenarios(table: RawTable | None, workloads: dict[str, I.Workload], pr
                     "(the report lists scenarios comma-separated, 'all' for every one)")
         failed = _failed_programs(cells["failed_programs"], programs, row, chk)
         links[name] = (row, cells["branch_of"], cells["branch_quarter"])
+        if cells["probability"] is not None:
+            probabilities.append(cells["probability"])  # type: ignore[arg-type]
         if cells["probability"] is None or any(cells[c] is None for c in _SLIPS) or not chk.good(SHEET, row):
             continue
         out[name] = I.Scenario(name, cells["probability"], multipliers, cells["asic_slip_quarters"], row,  # type: ignore[arg-type]
                                build_slip=cells["build_slip_quarters"],  # type: ignore[arg-type]
                                delivery_slip=cells["delivery_slip_quarters"],  # type: ignore[arg-type]
                                lease_slip=cells["lease_slip_quarters"], failed=failed)  # type: ignore[arg-type]
-    total = sum(sc.probability for sc in out.values())
-    if out and abs(total - 1.0) > 1e-6:
+    total = sum(probabilities)
+    if probabilities and abs(total - 1.0) > 1e-6:
         chk.add(SHEET, None, "probability", round(total, 9), "probabilities must sum to 1")
     return _linked(out, links, chk)
 

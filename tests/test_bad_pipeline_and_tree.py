@@ -1,0 +1,107 @@
+"""Located input errors of the sheets and columns of MODEL.md sections 9 and 10.
+
+Each broken workbook must be refused with every problem at once, each naming the sheet, the
+Excel row, the column and the value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.workbook.errors import InputError
+from planner.workbook.validate import load_inputs
+from tests.helpers import add_row, base_case, setcell, write_workbook
+from tests.test_tree import SCENARIOS
+
+
+def _problems(sheets, tmp_path: Path) -> list[str]:
+    with pytest.raises(InputError) as err:
+        load_inputs(write_workbook(sheets, tmp_path / "bad.xlsx"))
+    return [str(p) for p in err.value.problems]
+
+
+def test_pipeline_errors_are_located_and_reported_together(tmp_path):
+    """Unknown site, phases not a whole number >= 1, a site without phase_mw, a fleet batch whose
+    first quarter is after its last, funded not yes/no: five problems, one run."""
+    s = base_case()
+    add_row(s, "CommittedPhases", "nowhere", 1, "2026Q4", header=["site", "phases", "online_quarter"])
+    add_row(s, "CommittedPhases", "dc1", 1.5, "2026Q4")
+    add_row(s, "CommittedPhases", "dc1", 1, "2026Q4")  # dc1 has phase_mw 0
+    add_row(s, "ExistingFleet", "H100", "dc1", 10, "2027Q2", "2026Q4",
+            header=["hardware", "site", "units", "first_quarter", "last_quarter"])
+    add_row(s, "AsicPrograms", "P1", 0, 0, 1, "maybe",
+            header=["program", "nre_cost", "slip_quarters", "delivery_confidence", "funded"])
+    problems = _problems(s, tmp_path)
+    expected = [
+        "CommittedPhases row 2, column 'site': not defined in sheet Sites (value 'nowhere')",
+        "CommittedPhases row 3, column 'phases': expected a whole number (value 1.5)",
+        "CommittedPhases row 4, column 'site': site has no phase_mw",
+        "ExistingFleet row 2, column 'first_quarter': is after last_quarter 2026Q4 (value '2027Q2')",
+        "AsicPrograms row 2, column 'funded': expected one of yes, no (value 'maybe')",
+    ]
+    for text in expected:
+        assert any(p.startswith(text) for p in problems), (text, problems)
+
+
+def test_fleet_power_is_checked_in_every_quarter(tmp_path):
+    """1 MW at dc1; 600 H100 (1 kW) in service, and 600 more arriving in 2027Q1 need 1.2 MW then:
+    refused at the arriving batch's row, naming the quarter. A committed 1 MW phase online in
+    2027Q1 (phase_mw 1) makes it fit."""
+    s = base_case()
+    setcell(s, "Sites", "dc1", "phase_mw", 1)
+    add_row(s, "ExistingFleet", "H100", "dc1", 600, None, "2027Q2",
+            header=["hardware", "site", "units", "first_quarter", "last_quarter"])
+    add_row(s, "ExistingFleet", "H100", "dc1", 600, "2027Q1", "2027Q2")
+    problems = _problems(s, tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("ExistingFleet row 3, column 'units': existing fleet at dc1 needs 1.200 MW "
+                                  "in 2027Q1"), problems
+    add_row(s, "CommittedPhases", "dc1", 1, "2027Q1", header=["site", "phases", "online_quarter"])
+    assert load_inputs(write_workbook(s, tmp_path / "fits.xlsx")).committed[0].phases == 1
+
+
+def test_fleet_power_follows_the_slips(tmp_path):
+    """The same fleet fits with the phase online in 2027Q1, but a scenario with build_slip 1 and no
+    delivery slip has the hall late and the GPUs on time: refused, naming the scenario."""
+    s = base_case()
+    setcell(s, "Sites", "dc1", "phase_mw", 1)
+    add_row(s, "ExistingFleet", "H100", "dc1", 600, None, "2027Q2",
+            header=["hardware", "site", "units", "first_quarter", "last_quarter"])
+    add_row(s, "ExistingFleet", "H100", "dc1", 600, "2027Q1", "2027Q2")
+    add_row(s, "CommittedPhases", "dc1", 1, "2027Q1", header=["site", "phases", "online_quarter"])
+    add_row(s, "Scenarios", "base", 0.5, 1, 0, None, None, 0, 0, 0, None, header=SCENARIOS)
+    add_row(s, "Scenarios", "late hall", 0.5, 1, 0, None, None, 1, 0, 0, None)
+    problems = _problems(s, tmp_path)
+    assert len(problems) == 1 and "in 2027Q1 in scenario late hall" in problems[0], problems
+
+
+def test_tree_errors_are_located(tmp_path):
+    """A link on the first scenario, to itself, to an unknown scenario, a cycle, an unknown failed
+    program, a duplicate and an unknown scenario in ScenarioDemand."""
+    s = base_case()
+    add_row(s, "Scenarios", "a", 0.2, 1, 0, "b", "2027Q1", 0, 0, 0, None, header=SCENARIOS)
+    add_row(s, "Scenarios", "b", 0.2, 1, 0, "b", "2027Q1", 0, 0, 0, None)
+    add_row(s, "Scenarios", "c", 0.2, 1, 0, "zzz", None, 0, 0, 0, "NOPE")
+    add_row(s, "Scenarios", "d", 0.2, 1, 0, "e", "2027Q1", 0, 0, 0, None)
+    add_row(s, "Scenarios", "e", 0.2, 1, 0, "d", "2027Q1", 0, 0, 0, None)
+    header = ["scenario", "quarter", "inference"]
+    add_row(s, "ScenarioDemand", "a", "2026Q4", 5, header=header)
+    add_row(s, "ScenarioDemand", "a", "2026Q4", 6)
+    add_row(s, "ScenarioDemand", "ghost", "2026Q4", 7)
+    problems = _problems(s, tmp_path)
+    expected = [
+        "Scenarios row 2, column 'branch_of': the first scenario is the trunk",
+        "Scenarios row 2, column 'branch_quarter': the first scenario is the trunk",
+        "Scenarios row 3, column 'branch_of': a scenario cannot branch off itself (value 'b')",
+        "Scenarios row 4, column 'branch_of': not defined in sheet Scenarios (value 'zzz')",
+        "Scenarios row 4, column 'failed_programs': not defined in sheet AsicPrograms (value 'NOPE')",
+        "Scenarios row 5, column 'branch_of': the links form a cycle: d -> e -> d",
+        "Scenarios row 6, column 'branch_of': the links form a cycle: e -> d -> e",
+        "ScenarioDemand row 3, column 'quarter': duplicate of scenario a in this quarter; first defined in row 2",
+        "ScenarioDemand row 4, column 'scenario': not defined in sheet Scenarios (value 'ghost')",
+    ]
+    for text in expected:
+        assert any(p.startswith(text) for p in problems), (text, problems)
+    assert len(problems) == len(expected)
