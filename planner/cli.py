@@ -23,8 +23,11 @@ log = logging.getLogger("planner")
 
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="planner", description="Plan AI compute capacity from an Excel workbook.")
+    # options of every command, accepted before or after the command's name
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="log warnings only")
     sub = ap.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="solve a workbook and write the report")
+    run = sub.add_parser("run", parents=[common], help="solve a workbook and write the report")
     run.add_argument("input", type=Path)
     run.add_argument("--out", type=Path, help="report folder (default outputs/<input stem>/)")
     run.add_argument("--time-limit", type=float, dest="time_limit", help="solver time limit, s")
@@ -33,11 +36,25 @@ def _parser() -> argparse.ArgumentParser:
                      "solver_workers in Settings, else one per core, at most 2; 1: repeatable)")
     run.add_argument("--repeatable", action="store_true", help="one HiGHS search on --workers threads "
                      "(HiGHS's own parallel search): the same plan every run (solver_mode in Settings)")
-    val = sub.add_parser("validate", help="check a workbook without solving")
+    run.add_argument("--previous", type=Path, metavar="PLAN",
+                     help="a previous plan (report folder or its plan.xlsx): adds the Changes table")
+    run.add_argument("--keep-through", dest="keep_through", metavar="QUARTER",
+                     help="with --previous: keep that plan's decisions up to QUARTER (and its funding)")
+    roll = sub.add_parser("roll", parents=[common], help="the workbook for planning again from a later quarter",
+                          description="Every decision of PLAN taken before QUARTER becomes pipeline "
+                          "(ExistingLeases, ExistingFleet, CommittedPhases, funded programs); start_quarter "
+                          "becomes QUARTER.")
+    roll.add_argument("input", type=Path)
+    roll.add_argument("plan", type=Path, metavar="PLAN", help="report folder or its plan.xlsx")
+    roll.add_argument("--to", required=True, metavar="QUARTER", help="the new start_quarter, e.g. 2026Q4")
+    roll.add_argument("--out", type=Path, help="new workbook (default: INPUT's folder, <stem>-<QUARTER>.xlsx)")
+    roll.add_argument("--scenario", help="the branch that happened, when the plan's scenarios decided "
+                      "differently before QUARTER")
+    val = sub.add_parser("validate", parents=[common], help="check a workbook without solving")
     val.add_argument("input", type=Path)
-    tpl = sub.add_parser("template", help="write an empty, documented workbook")
+    tpl = sub.add_parser("template", parents=[common], help="write an empty, documented workbook")
     tpl.add_argument("output", type=Path)
-    sw = sub.add_parser("sweep", help="solve a grid of what-ifs in parallel on Dask",
+    sw = sub.add_parser("sweep", parents=[common], help="solve a grid of what-ifs in parallel on Dask",
                         description="Each --vary SHEET.COLUMN=V1,V2,... scales a column by each multiplier "
                         "(1.2) or adds each offset (+2); Demand.* varies every workload. The full grid is solved.")
     sw.add_argument("input", type=Path)
@@ -85,7 +102,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     try:
         result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers,
-                      repeatable=True if args.repeatable else None)
+                      repeatable=True if args.repeatable else None, previous=args.previous,
+                      keep_through=args.keep_through)
     except InputError as err:
         return _print_problems(err, args.input)
     except NoPlanError as err:
@@ -144,6 +162,25 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_roll(args: argparse.Namespace) -> int:
+    from planner.replan.previous import read_plan
+    from planner.replan.roll import roll
+
+    out = args.out or args.input.with_name(f"{args.input.stem}-{args.to.strip().upper()}.xlsx")
+    if _same_file(args.input, out):
+        print(f"refusing to overwrite the input {args.input} with the rolled workbook", file=sys.stderr)
+        return 2
+    try:
+        written = roll(args.input, read_plan(args.plan), args.to, out, args.scenario)
+    except InputError as err:
+        return _print_problems(err, args.input)
+    except OSError as err:
+        print(f"cannot write {out}: {err}", file=sys.stderr)
+        return 2
+    print(f"rolled to {args.to}: {written}")
+    return 0
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     try:
@@ -184,6 +221,8 @@ def _main(argv: list[str] | None = None) -> int:
         return cmd_validate(args)
     if args.command == "sweep":
         return cmd_sweep(args)
+    if args.command == "roll":
+        return cmd_roll(args)
     try:
         write_template(args.output)
     except OSError as err:

@@ -23,6 +23,9 @@ from planner.analysis.risk import value_of_risk as risk_values
 from planner.audit.auditor import Audit, audit_plan
 from planner.model import build_model
 from planner.model.build import scenario_cost
+from planner.replan.changes import changes_table
+from planner.replan.keep import kept_decisions
+from planner.replan.previous import PreviousPlan, read_plan
 from planner.report.marginal import marginal_tables
 from planner.report.results import add_metrics, report_tables
 from planner.solver.compile import compile_model
@@ -91,9 +94,27 @@ def content_hash(inp: Inputs) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp: Inputs,
+                   keep_through: str | None) -> dict[str, pd.DataFrame]:
+    """The ``Changes`` table against a previous plan, and its cost in Summary (MODEL.md 9)."""
+    tables = dict(tables)
+    summary = add_metrics(tables["Summary"], [
+        ("previous_total_cost", previous.total_cost), ("previous_plan", str(previous.path)),
+        ("kept_through", keep_through or "none")])
+    tables["Summary"] = summary
+    changes = changes_table(previous, tables["Actions"], inp)
+    out: dict[str, pd.DataFrame] = {}
+    for name, df in tables.items():  # Changes right after Actions
+        out[name] = df
+        if name == "Actions":
+            out["Changes"] = changes
+    return out
+
+
 def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
          value_of_risk: bool = True, solver_options: dict | None = None,
-         workers: int | None = None, repeatable: bool | None = None) -> RunResult:
+         workers: int | None = None, repeatable: bool | None = None,
+         previous: Path | None = None, keep_through: str | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
@@ -103,19 +124,28 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
 
     With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
     and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
+
+    ``previous``: a plan (report folder or ``plan.xlsx``) to compare with (the ``Changes`` table);
+    ``keep_through``: a quarter up to which that plan's decisions are fixed (MODEL.md 9).
     """
     timings: dict[str, float] = {}
     inp = load(path, timings)
+    prior = read_plan(previous) if previous is not None else None
+    if keep_through is not None and prior is None:
+        raise InputError([Problem("--keep-through", None, None, keep_through, "needs --previous PLAN")])
+    fixed = kept_decisions(inp, prior, keep_through) if prior is not None and keep_through else None
+    kept = f"the decisions of {prior.path} through {keep_through}" if fixed else None
     gap = inp.settings.mip_gap if mip_gap is None else mip_gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
     # how every MIP of this run is solved: the plan's (with ``solver_options``) and the vss/evpi problems
     search = partial(solve, workers=workers or inp.settings.solver_workers or default_workers(),
                      repeatable=inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable)
-    solved = solve_inputs(inp, gap, limit, timings=timings,
-                          solver=lambda c, g, t: solve_or_explain(c, inp, g, t, partial(search, extra=solver_options)))
+    solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=lambda c, g, t: solve_or_explain(
+        c, inp, g, t, partial(search, extra=solver_options), kept=kept))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
-        marginal = marginal_tables(inp, compiled, solution, compile_model(build_model(inp, tight=False)[0]))
+        plain = compile_model(build_model(inp, tight=False, fixed=fixed)[0])
+        marginal = marginal_tables(inp, compiled, solution, plain)
     provenance = {
         "input_sha256": sha256_of(path),
         "input_file": str(path),
@@ -133,6 +163,8 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
             risk = risk_values(inp, expected, gap, limit, search)
     with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
+        if prior is not None:
+            tables = _with_previous(tables, prior, inp, keep_through)
     with timed(timings, "audit"):
         audit = audit_plan(inp, tables, solution.objective)
         tables["Summary"] = add_metrics(tables["Summary"], [

@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "planner"
-STAGES = ["workbook", "model", "solver", "report", "analysis", "top"]
+STAGES = ["workbook", "model", "solver", "report", "analysis", "replan", "top"]
 ALLOWED_APART = {"audit": {"workbook", "audit"}}
 
 

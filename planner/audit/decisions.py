@@ -15,6 +15,7 @@ import pandas as pd
 
 from planner.workbook.inputs import Inputs
 from planner.workbook.quarters import parse_quarter
+from planner.workbook.tree import scenarios_in
 
 REL, ABS = 1e-6, 1e-6  # tolerance of a check: ABS + REL * magnitude
 
@@ -61,13 +62,12 @@ def quarter_index(inp: Inputs, label: object) -> int:
 
 
 def scenarios_of(inp: Inputs, text: object) -> list[str]:
-    """The scenarios named in an Actions row (``all``, or a comma-separated list)."""
-    if text is None or (isinstance(text, float) and text != text) or str(text).strip() == "all":
-        return list(inp.scenarios)
-    names = [s.strip() for s in str(text).split(",") if s.strip()]
-    unknown = [s for s in names if s not in inp.scenarios]
-    if unknown:
-        raise ValueError(f"unknown scenarios {unknown} in Actions")
+    """The scenarios named in an Actions row (``all``, or a comma-separated list); an unknown name
+    means the table cannot be read back."""
+    names = scenarios_in(text, list(inp.scenarios))
+    listed = {s.strip() for s in str(text).split(",")} if names != list(inp.scenarios) else set(names)
+    if not listed <= set(names):
+        raise ValueError(f"unknown scenarios {sorted(listed - set(names))} in Actions")
     return names
 
 

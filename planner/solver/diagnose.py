@@ -79,8 +79,9 @@ def explain_infeasible(compiled: Compiled, inp: Inputs) -> str:
 
 
 def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     solver: Solver = solve) -> Solution:
-    """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan."""
+                     solver: Solver = solve, kept: str | None = None) -> Solution:
+    """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan.
+    ``kept``: the decisions fixed from a previous plan (``--keep-through``), which can leave no plan."""
     solution = solver(compiled, gap, limit)
     if solution.has_plan:
         return solution
@@ -88,6 +89,9 @@ def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
         raise NoPlanError(f"no plan was found within the time limit of {limit:g} s; "
                           "raise --time-limit (or time_limit_s in Settings) and run again")
     why = explain_infeasible(compiled, inp) if solution.status == "infeasible" else ""
+    if kept and solution.status == "infeasible":
+        raise NoPlanError(f"no plan keeps {kept}: " + (why or "HiGHS names no smaller set of limits") +
+                          ". Keep fewer quarters (--keep-through) or change the workbook.")
     raise NoPlanError(
         f"the solver reports the model is {solution.status}. Every workbook that passes validation "
         "should have a plan (unmet demand is always allowed at its penalty), so this is a bug in the "

@@ -90,3 +90,12 @@ class Tree:
     def first_branch(self) -> int:
         """Earliest quarter in which some scenario takes its own decisions (n: none ever does)."""
         return next((t for t in range(self.n) if len(self.classes(t)) > 1), self.n)
+
+
+def scenarios_in(text: object, names: list[str] | tuple[str, ...]) -> list[str]:
+    """The scenarios of an Actions ``scenarios`` cell: every one for ``all`` (or a blank), else the
+    comma-separated names (those not in ``names`` are dropped)."""
+    if text is None or (isinstance(text, float) and text != text) or str(text).strip() in ("", ALL):
+        return list(names)
+    listed = {s.strip() for s in str(text).split(",")}
+    return [n for n in names if n in listed]
