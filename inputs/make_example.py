@@ -1,4 +1,5 @@
-"""Write ``inputs/example.xlsx``: a Meta-like planning case, 2026Q3 to 2032Q4.
+"""Write ``inputs/example.xlsx`` (a Meta-like planning case, 2026Q3 to 2032Q4) and
+``inputs/example-risk.xlsx`` (the same with a scenario tree).
 
 Run ``make example`` (or ``python inputs/make_example.py``) to regenerate it.
 Every number's source or reasoning is in ``inputs/README.md``.
@@ -62,8 +63,8 @@ SHEETS: dict[str, list[list[object]]] = {
         ["site", "existing_mw", "phase_mw", "max_phases", "capex_per_phase", "facility_life", "lead_time",
          "earliest_start", "opex_per_mw_quarter", "pue", "power_price"],
         ["LegacyFleet", 1000, 0, 0, 0, 60, 0, "2026Q3", 45000, 1.10, 70],
-        ["Prometheus-OH", 400, 150, 4, 1.8e9, 60, 6, "2026Q3", 50000, 1.15, 75],
-        ["Hyperion-LA", 0, 250, 12, 3.0e9, 60, 8, "2026Q3", 45000, 1.15, 62],
+        ["Prometheus-OH", 400, 150, 3, 1.8e9, 60, 6, "2026Q3", 50000, 1.15, 75],
+        ["Hyperion-LA", 0, 250, 10, 3.0e9, 60, 8, "2026Q3", 45000, 1.15, 62],
         ["ElPaso-TX", 0, 200, 5, 2.4e9, 60, 8, "2027Q1", 45000, 1.20, 58],
     ],
     "Providers": [
@@ -84,17 +85,24 @@ SHEETS: dict[str, list[list[object]]] = {
         ["neocloud-vr200-8q", "NeoCloud", "VR200", 1152, 15500, 8, 1, "2027Q1", "2031Q4", 10],
     ],
     "AsicPrograms": [
-        ["program", "nre_cost", "slip_quarters", "delivery_confidence"],
-        ["MTIA300", 50e6, 0, 1.0],
-        ["MTIA400", 500e6, 1, 0.9],
-        ["MTIA450", 700e6, 2, 0.8],
-        ["MTIA500", 1.0e9, 2, 0.7],
+        ["program", "nre_cost", "slip_quarters", "delivery_confidence", "funded"],
+        ["MTIA300", 50e6, 0, 1.0, "yes"],
+        ["MTIA400", 500e6, 1, 0.9, "no"],
+        ["MTIA450", 700e6, 2, 0.8, "no"],
+        ["MTIA500", 1.0e9, 2, 0.7, "no"],
     ],
     "ExistingFleet": [
-        ["hardware", "site", "units", "last_quarter"],
-        ["H100", "LegacyFleet", 350000, "2028Q4"],
-        ["B200", "LegacyFleet", 200000, "2030Q2"],
-        ["GB300", "Prometheus-OH", 150000, "2031Q2"],
+        ["hardware", "site", "units", "first_quarter", "last_quarter"],
+        ["H100", "LegacyFleet", 350000, None, "2028Q4"],
+        ["B200", "LegacyFleet", 200000, None, "2030Q2"],
+        ["GB300", "Prometheus-OH", 150000, None, "2031Q2"],
+        ["GB300", "Prometheus-OH", 27648, "2026Q4", "2031Q3"],
+        ["VR200", "Prometheus-OH", 46080, "2027Q2", "2032Q1"],
+    ],
+    "CommittedPhases": [
+        ["site", "phases", "online_quarter"],
+        ["Prometheus-OH", 1, "2027Q1"],
+        ["Hyperion-LA", 2, "2028Q1"],
     ],
     "ExistingLeases": [
         ["provider", "hardware", "units", "price_per_unit_quarter", "first_quarter", "last_quarter"],
@@ -110,9 +118,33 @@ SHEETS: dict[str, list[list[object]]] = {
 }
 
 
+#: ``example-risk.xlsx``: the same data with a scenario tree (MODEL.md section 10). Columns: scenario,
+#: probability, demand multipliers, asic slip, branch_of, branch_quarter, build / delivery / lease slip,
+#: failed programs. Reasoning in inputs/README.md.
+SCENARIOS = [
+    ["scenario", "probability", "training", "inference", "ranking", "asic_slip_quarters", "branch_of",
+     "branch_quarter", "build_slip_quarters", "delivery_slip_quarters", "lease_slip_quarters", "failed_programs"],
+    ["base", 0.40, 1.00, 1.00, 1.00, 0, None, None, 0, 0, 0, None],
+    ["mtia450-fails", 0.15, 1.00, 1.00, 1.00, 0, "base", "2027Q4", 0, 0, 0, "MTIA450"],
+    ["late-halls", 0.15, 1.00, 1.00, 1.00, 0, "base", "2027Q2", 2, 1, 0, None],
+    ["demand-high", 0.20, 1.25, 1.30, 1.10, 0, "base", "2028Q1", 0, 0, 0, None],
+    ["demand-low", 0.10, 0.80, 0.75, 0.95, 0, "base", "2028Q1", 0, 0, 0, None],
+]
+RISK_SETTINGS = [["time_limit_s", 120]]
+
+
+def risk_sheets() -> dict[str, list[list[object]]]:
+    """The sheets of example-risk.xlsx: the example's, a scenario tree, and a 120 s time limit."""
+    sheets = {name: [list(row) for row in rows] for name, rows in SHEETS.items()}
+    sheets["Settings"] = [row for row in sheets["Settings"] if row[0] != "time_limit_s"] + RISK_SETTINGS
+    sheets["Scenarios"] = SCENARIOS
+    return sheets
+
+
 def main() -> None:
-    out = write(SHEETS, Path(__file__).with_name("example.xlsx"))
-    print(f"wrote {out}")
+    for name, sheets in (("example.xlsx", SHEETS), ("example-risk.xlsx", risk_sheets())):
+        out = write(sheets, Path(__file__).with_name(name))
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":

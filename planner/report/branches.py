@@ -43,9 +43,47 @@ def differences(plan: Plan, sc: str, other: str, from_quarter: int) -> list[str]
     return [describe(plan, k, theirs.get(k, 0), mine.get(k, 0)) for k in keys if mine.get(k, 0) != theirs.get(k, 0)]
 
 
+def _thousands(x: float) -> str:
+    """``+1.2M``, ``-46k``, ``+512``."""
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:+,.2g}M" if abs(x) < 1e7 else f"{x / 1e6:+,.0f}M"
+    return f"{x / 1000:+,.0f}k" if abs(x) >= 1000 else f"{x:+,.0f}"
+
+
+def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: int = 3) -> str:
+    """The biggest differences of sc from other from ``from_quarter`` on, summed over sites and
+    quarters: accelerators ordered or leased per type, MW of phases started per site, funding.
+    E.g. ``VR300 ordered +46k; MTIA450 ordered -30k; B200 leased +23k; ElPaso-TX -200 MW``."""
+    inp = plan.inp
+    mine, theirs = scenario_decisions(plan, sc), scenario_decisions(plan, other)
+    units: dict[tuple[str, str], float] = {}
+    mw: dict[str, float] = {}
+    funding = []
+    for key in mine.keys() | theirs.keys():
+        name, t, what, where = key
+        delta = mine.get(key, 0) - theirs.get(key, 0)
+        if t < from_quarter or not delta:
+            continue
+        if name == "order":
+            units[what, "ordered"] = units.get((what, "ordered"), 0) + delta * inp.hardware[what].order_block
+        elif name == "lease":
+            o = inp.offers[what]
+            units[o.hardware, "leased"] = units.get((o.hardware, "leased"), 0) + delta * o.block_units
+        elif name == "phase":
+            mw[what] = mw.get(what, 0) + delta * inp.sites[what].phase_mw
+        else:
+            funding.append(f"{'funds' if delta > 0 else 'does not fund'} {what}")
+    hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: -abs(x[0]))[:most]
+    sites = sorted(((v, s) for s, v in mw.items() if v), key=lambda x: -abs(x[0]))[:1]
+    parts = funding + [f"{h} {how} {_thousands(v)}" for v, (h, how) in hardware]
+    parts += [f"{s} {v:+,.0f} MW" for v, s in sites]
+    return "; ".join(parts)
+
+
 def branches_table(plan: Plan, scenarios: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: branch_of, branch_quarter, probability, cost ($ present value), unmet du and
-    its decisions that differ from branch_of's (``; ``-separated)."""
+    """Per scenario: branch_of, branch_quarter, probability, cost ($ present value), unmet du, the
+    main differences from branch_of (summed over sites and quarters) and every decision that
+    differs (``; ``-separated)."""
     inp = plan.inp
     cost = dict(zip(scenarios.scenario, scenarios.cost_usd))
     unmet = dict(zip(scenarios.scenario, scenarios.unmet_du))
@@ -53,10 +91,12 @@ def branches_table(plan: Plan, scenarios: pd.DataFrame) -> pd.DataFrame:
     for name, sc in inp.scenarios.items():
         parent = sc.branch_of or ""
         quarter = sc.branch_quarter
-        changed = differences(plan, name, parent, max(0, quarter or 0)) if parent and quarter is not None and \
-            quarter < inp.n else []
+        branches = bool(parent) and quarter is not None and quarter < inp.n
+        start = max(0, quarter or 0)
+        changed = differences(plan, name, parent, start) if branches else []
         rows.append(dict(scenario=name, branch_of=parent,
-                         branch_quarter="" if quarter is None else inp.quarter_label(max(0, quarter)),
+                         branch_quarter="" if quarter is None else inp.quarter_label(start),
                          probability=sc.probability, cost_usd=cost[name], unmet_du=unmet[name],
+                         main_differences=main_differences(plan, name, parent, start) if branches else "",
                          decisions_that_differ=len(changed), differences="; ".join(changed)))
     return pd.DataFrame(rows)

@@ -10,6 +10,7 @@ is stored as a plain string in the workbook and prefixed with ``'`` in the CSVs.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.report.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
+from planner.report.tree_chart import tree_png
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MILLIONS = '"$"#,##0.0,,"M"'
@@ -120,6 +122,38 @@ def _swap_folder(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _as_new_file(path: Path) -> Path:
+    """Give a staged file or folder (``mkstemp`` / ``mkdtemp`` make them private) the permissions
+    the user's umask gives new files and folders, so colleagues can open the report."""
+    mask = _umask()
+    if path.is_dir():
+        path.chmod(0o777 & ~mask)
+        for child in path.iterdir():
+            child.chmod(0o666 & ~mask)
+    else:
+        path.chmod(0o666 & ~mask)
+    return path
+
+
+def _add_tree(wb: Workbook, tables: dict[str, pd.DataFrame]) -> bytes:
+    """The scenario tree picture (with a Branches table) as a ``Tree`` sheet; returns its PNG."""
+    from openpyxl.drawing.image import Image
+
+    quarters = list(dict.fromkeys(tables["Costs"]["quarter"]))
+    png = tree_png(tables["Branches"], quarters)
+    ws = wb.create_sheet("Tree", index=min(2, len(wb.sheetnames)))
+    ws["A1"] = "Scenario tree: the Branches table as a picture (also charts/tree.png)"
+    ws["A1"].font = Font(bold=True)
+    ws.add_image(Image(io.BytesIO(png)), "A3")
+    return png
+
+
 def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True,
                  workbook: str = "plan.xlsx", blocks: list[ChartBlock] | None = None) -> list[Path]:
     """Write ``workbook``, one CSV per table and the chart PNGs into ``out_dir``; returns the files.
@@ -136,6 +170,7 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = 
         blocks = chart_blocks(tables) if charts else []
     if blocks:
         add_excel_charts(wb, blocks)
+    tree = _add_tree(wb, tables) if charts and "Branches" in tables else None
     fd, tmp_name = tempfile.mkstemp(prefix=".plan-", suffix=".xlsx.tmp", dir=out_dir)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -148,10 +183,15 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = 
         if blocks:
             staged.append(Path(tempfile.mkdtemp(prefix=".charts-", dir=out_dir)))
             written += [out_dir / "charts" / p.name for p in write_pngs(blocks, staged[1])]
+            if tree is not None:
+                (staged[1] / "tree.png").write_bytes(tree)
+                written.append(out_dir / "charts" / "tree.png")
+        for folder in staged:
+            _as_new_file(folder)
         _swap_folder(staged[0], out_dir / "csv")
         if blocks:
             _swap_folder(staged[1], out_dir / "charts")
-        os.replace(tmp, out_dir / workbook)
+        os.replace(_as_new_file(tmp), out_dir / workbook)
     finally:
         tmp.unlink(missing_ok=True)
         for folder in staged:
