@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+import uuid
 from dataclasses import asdict, dataclass, is_dataclass
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -28,6 +30,7 @@ from planner.replan.keep import kept_decisions
 from planner.replan.previous import PreviousPlan, read_plan
 from planner.report.marginal import marginal_tables
 from planner.report.results import add_metrics, report_tables
+from planner.report.writer import write_report
 from planner.solver.compile import compile_model
 from planner.solver.diagnose import NoPlanError, solve_or_explain
 from planner.solver.highs import Solution, default_workers, solve
@@ -62,11 +65,23 @@ def load(path: Path, timings: dict[str, float]) -> Inputs:
 
 @dataclass
 class RunResult:
+    """A solved workbook: ``tables`` are the report's tables as DataFrames (``Summary`` first),
+    ``target_gap`` the relative gap the search aimed at; :meth:`write` writes the report."""
+
     inputs: Inputs
     solution: Solution
     tables: dict[str, pd.DataFrame]
     timings: dict[str, float]
     audit: Audit
+    target_gap: float = 0.0
+
+    def write(self, folder: Path | str) -> list[Path]:
+        """Write ``plan.xlsx``, ``csv/`` and ``charts/`` into ``folder`` (atomically); returns the files."""
+        return write_report(self.tables, Path(folder))
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        """``result["Actions"]``: one report table."""
+        return self.tables[table]
 
 
 class AuditError(Exception):
@@ -94,6 +109,17 @@ def content_hash(inp: Inputs) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def progress_line(seconds: float, plan_usd: float, bound_usd: float) -> None:
+    """One line of the search's progress on stderr (the ``planner`` log; ``-q`` hides it)."""
+    if math.isfinite(plan_usd):
+        gap = 100 * abs(plan_usd - bound_usd) / max(abs(plan_usd), 1e-9) if math.isfinite(bound_usd) else math.inf
+        log.info("search %7.1f s   best plan $%s   best bound $%s   gap %.2f %%", seconds, f"{plan_usd:,.0f}",
+                 f"{bound_usd:,.0f}" if math.isfinite(bound_usd) else "-", gap)
+    else:
+        log.info("search %7.1f s   no plan yet   best bound $%s", seconds,
+                 f"{bound_usd:,.0f}" if math.isfinite(bound_usd) else "-")
+
+
 def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp: Inputs,
                    keep_through: str | None) -> dict[str, pd.DataFrame]:
     """The ``Changes`` table against a previous plan, and its cost in Summary (MODEL.md 9)."""
@@ -111,10 +137,10 @@ def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp:
     return out
 
 
-def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = None,
+def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | None = None,
          value_of_risk: bool = True, solver_options: dict | None = None,
          workers: int | None = None, repeatable: bool | None = None,
-         previous: Path | None = None, keep_through: str | None = None) -> RunResult:
+         previous: Path | str | None = None, keep_through: str | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
@@ -129,8 +155,9 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     ``keep_through``: a quarter up to which that plan's decisions are fixed (MODEL.md 9).
     """
     timings: dict[str, float] = {}
+    path = Path(path)
     inp = load(path, timings)
-    prior = read_plan(previous) if previous is not None else None
+    prior = read_plan(Path(previous)) if previous is not None else None
     if keep_through is not None and prior is None:
         raise InputError([Problem("--keep-through", None, None, keep_through, "needs --previous PLAN")])
     fixed = kept_decisions(inp, prior, keep_through) if prior is not None and keep_through else None
@@ -140,14 +167,17 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
     # how every MIP of this run is solved: the plan's (with ``solver_options``) and the vss/evpi problems
     search = partial(solve, workers=workers or inp.settings.solver_workers or default_workers(),
                      repeatable=inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable)
+    ticker = progress_line if log.isEnabledFor(logging.INFO) else None
+    main_search = partial(search, extra=solver_options, ticker=ticker)
     solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=lambda c, g, t: solve_or_explain(
-        c, inp, g, t, partial(search, extra=solver_options), kept=kept))
+        c, inp, g, t, main_search, kept=kept))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         plain = compile_model(build_model(inp, tight=False, fixed=fixed)[0])
         marginal = marginal_tables(inp, compiled, solution, plain)
     provenance = {
         "input_sha256": sha256_of(path),
+        "run_id": uuid.uuid4().hex[:12],
         "input_file": str(path),
         "planner_version": __version__,
         "pyomo_version": _version("pyomo"),
@@ -172,7 +202,7 @@ def plan(path: Path, mip_gap: float | None = None, time_limit_s: float | None = 
             ("audit_cost_usd", audit.cost),
             ("audit_violations", "; ".join(audit.violations[:5]) if audit.violations else "none"),
         ])
-    result = RunResult(inp, solution, tables, timings, audit)
+    result = RunResult(inp, solution, tables, timings, audit, gap)
     if not audit.passed:
         raise AuditError(result)
     if solution.status != "optimal":

@@ -201,3 +201,14 @@ def test_closed_stdout_is_not_an_internal_error(tmp_path):
         os.close(write_end)
     assert proc.returncode == 141, proc.stderr
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_the_pinned_versions_are_installed():
+    """`make test` installs from constraints.txt: what decides the plan (HiGHS, Pyomo) and reads the
+    workbook (pandas, openpyxl) is the pinned version, so two machines solve the same way."""
+    from importlib.metadata import version
+
+    pins = dict(line.strip().split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    for package in ("highspy", "pyomo", "pandas", "openpyxl", "dask", "tqdm"):
+        assert version(package) == pins[package], package

@@ -302,6 +302,7 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenanc
         ("total_cost", solution.objective),
         ("best_bound", solution.best_bound),
         ("mip_gap", solution.gap),
+        ("target_gap", float(solution.options.get("mip_rel_gap", solution.gap))),
         ("solve_seconds", round(solution.seconds, 3)),
         ("unmet_du", float((scen.unmet_du * probs).sum())),
         ("input_sha256", provenance.get("input_sha256", "")),

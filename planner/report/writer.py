@@ -10,10 +10,14 @@ is stored as a plain string in the workbook and prefixed with ``'`` in the CSVs.
 
 from __future__ import annotations
 
+import fcntl
 import io
+import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +26,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.report.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
+from planner.report.overview import overview
+from planner.report.overview_pages import overview_html, overview_sheet
 from planner.report.tree_chart import tree_png
+
+log = logging.getLogger(__name__)
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MILLIONS = '"$"#,##0.0,,"M"'
@@ -103,7 +111,7 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
 
 def remove_leftovers(out_dir: Path) -> None:
     """Delete temporary files a killed earlier run left in ``out_dir`` (only the writer's own names)."""
-    for leftover in list(out_dir.glob(".plan-*.xlsx.tmp")) + list(out_dir.glob(".csv-*")) + \
+    for leftover in list(out_dir.glob(".plan-*.tmp")) + list(out_dir.glob(".csv-*")) + \
             list(out_dir.glob(".charts-*")):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
@@ -154,13 +162,38 @@ def _add_tree(wb: Workbook, tables: dict[str, pd.DataFrame]) -> bytes:
     return png
 
 
+@contextmanager
+def folder_lock(out_dir: Path) -> Iterator[None]:
+    """Hold a lock on the folder itself (``flock`` on its descriptor, so no lock file is left)
+    while a report is written there: a second run writing to the same folder waits, and says
+    so, instead of mixing its files with the first's."""
+    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another planner run is writing its report to %s: waiting for it to finish", out_dir)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True,
                  workbook: str = "plan.xlsx", blocks: list[ChartBlock] | None = None) -> list[Path]:
     """Write ``workbook``, one CSV per table and the chart PNGs into ``out_dir``; returns the files.
 
     Charts are those of a plan (:func:`planner.report.charts.chart_blocks`) unless ``blocks`` are given.
+    The folder is locked while it is written (:func:`folder_lock`), so ``plan.xlsx``, ``csv/`` and
+    ``charts/`` always come from one run.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out_dir):
+        return _write_report(tables, out_dir, charts, workbook, blocks)
+
+
+def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, workbook: str,
+                  blocks: list[ChartBlock] | None) -> list[Path]:
     remove_leftovers(out_dir)
     wb = Workbook()
     wb.remove(wb.active)
@@ -171,30 +204,51 @@ def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = 
     if blocks:
         add_excel_charts(wb, blocks)
     tree = _add_tree(wb, tables) if charts and "Branches" in tables else None
-    fd, tmp_name = tempfile.mkstemp(prefix=".plan-", suffix=".xlsx.tmp", dir=out_dir)
-    os.close(fd)
-    tmp = Path(tmp_name)
     staged = [Path(tempfile.mkdtemp(prefix=".csv-", dir=out_dir))]
+    files = {workbook: out_dir / f".plan-{staged[0].name}.xlsx.tmp"}
     written = [out_dir / workbook]
     try:
-        wb.save(tmp)
-        for name, df in tables.items():
-            _safe_csv(df).to_csv(staged[0] / f"{name.lower()}.csv", index=False)
         if blocks:
             staged.append(Path(tempfile.mkdtemp(prefix=".charts-", dir=out_dir)))
             written += [out_dir / "charts" / p.name for p in write_pngs(blocks, staged[1])]
             if tree is not None:
                 (staged[1] / "tree.png").write_bytes(tree)
                 written.append(out_dir / "charts" / "tree.png")
+        page = _overview(wb, tables, staged[1] if blocks else None) if "Costs" in tables else None
+        wb.save(files[workbook])
+        if page is not None:
+            files["plan.html"] = out_dir / f".plan-{staged[0].name}.html.tmp"
+            files["plan.html"].write_text(page)
+            written.append(out_dir / "plan.html")
+        for name, df in tables.items():
+            _safe_csv(df).to_csv(staged[0] / f"{name.lower()}.csv", index=False)
         for folder in staged:
             _as_new_file(folder)
         _swap_folder(staged[0], out_dir / "csv")
         if blocks:
             _swap_folder(staged[1], out_dir / "charts")
-        os.replace(_as_new_file(tmp), out_dir / workbook)
+        for name, tmp in files.items():
+            os.replace(_as_new_file(tmp), out_dir / name)
     finally:
-        tmp.unlink(missing_ok=True)
+        for tmp in files.values():
+            tmp.unlink(missing_ok=True)
         for folder in staged:
             if folder.exists():
                 shutil.rmtree(folder, ignore_errors=True)
     return written + [out_dir / "csv" / f"{name.lower()}.csv" for name in tables]
+
+
+def _overview_charts(folder: Path | None) -> dict[str, bytes]:
+    """The charts shown on the overview: coverage per workload, then the costs (PNG bytes by name)."""
+    if folder is None:
+        return {}
+    paths = sorted(folder.glob("coverage_*.png")) + [folder / "costs.png"]
+    return {p.stem: p.read_bytes() for p in paths if p.exists()}
+
+
+def _overview(wb: Workbook, tables: dict[str, pd.DataFrame], charts: Path | None) -> str:
+    """Add the Overview sheet (first) and return the same page as HTML."""
+    ov = overview(tables)
+    pngs = _overview_charts(charts)
+    overview_sheet(wb, ov, pngs)
+    return overview_html(ov, pngs)

@@ -82,8 +82,26 @@ def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
+#: Seconds between two progress lines of a MIP search (see ``ticker`` of :func:`solve`).
+TICK_SECONDS = 5.0
+
+
+def _single_ticker(h: highspy.Highs, ticker: portfolio.Ticker, e: int) -> None:
+    """Tell ``ticker`` (seconds, plan $, bound $) from HiGHS's callback, at most every TICK_SECONDS."""
+    next_tick = [TICK_SECONDS]
+
+    def tick(event) -> None:
+        out = event.data_out
+        if out.running_time >= next_tick[0]:
+            next_tick[0] = out.running_time + TICK_SECONDS
+            ticker(out.running_time, math.ldexp(out.mip_primal_bound, e), math.ldexp(out.mip_dual_bound, e))
+
+    h.cbMipInterrupt.subscribe(tick)
+
+
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
-          workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False) -> Solution:
+          workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False,
+          ticker: portfolio.Ticker | None = None) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
@@ -91,7 +109,8 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     when highspy lacks the callbacks a portfolio needs, by one search. With ``repeatable``, a
     MIP is instead solved by one search on ``workers`` threads (HiGHS's own parallel branch and
     bound, ``threads = workers``), which gave the same plan in every repeated run measured.
-    ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks."""
+    ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks; ``ticker`` is told
+    (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
@@ -103,9 +122,11 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
         if parallel:
             options["threads"] = workers
     elif is_mip and workers > 1 and portfolio.supported():
-        return _solve_portfolio(compiled, scaled, e, options, workers, progress)
+        return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker)
     h = _new_highs(options)
     h.passModel(scaled)
+    if ticker is not None and is_mip:
+        _single_ticker(h, ticker, e)
     if progress is not None and is_mip:
         h.cbMipInterrupt.subscribe(lambda event: progress(event.data_out.running_time, portfolio.relative_gap(
             event.data_out.mip_primal_bound, event.data_out.mip_dual_bound)))
@@ -136,7 +157,8 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
 
 
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
-                     workers: int, progress: portfolio.Progress | None) -> Solution:
+                     workers: int, progress: portfolio.Progress | None,
+                     ticker: portfolio.Ticker | None = None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
 
     def make(i: int) -> highspy.Highs:
@@ -145,7 +167,9 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
         return h
 
     out = portfolio.run(make, workers, float(options["mip_rel_gap"]), float(options["time_limit"]),  # type: ignore[arg-type]
-                        progress)
+                        progress, None if ticker is None else
+                        lambda s, primal, bound: ticker(s, math.ldexp(primal, e), math.ldexp(bound, e)),
+                        TICK_SECONDS)
     objective = math.ldexp(out.primal, e) if out.plan is not None else None
     log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
              out.seconds, out.nodes)

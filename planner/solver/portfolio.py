@@ -41,6 +41,9 @@ S = highspy.HighsModelStatus
 #: Called with (seconds since the searches started, the portfolio's gap) each time the gap shrinks.
 Progress = Callable[[float, float], None]
 
+#: Called every few seconds with (seconds since the start, best plan, best bound), in the searches' units.
+Ticker = Callable[[float, float, float], None]
+
 #: Threads of searches started by :func:`run` (see :func:`join_stragglers`).
 _started: list[threading.Thread] = []
 
@@ -178,9 +181,10 @@ def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
 
 
 def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, time_limit_s: float,
-        progress: Progress | None = None) -> Outcome:
+        progress: Progress | None = None, ticker: Ticker | None = None, tick_s: float = 5.0) -> Outcome:
     """Run ``workers`` searches, ``make(i)`` giving search i's HiGHS instance with the model passed
-    and its options set (seed i); return when the answer is decided (see the module docstring)."""
+    and its options set (seed i); return when the answer is decided (see the module docstring).
+    ``ticker`` is called every ``tick_s`` seconds with the board's plan and bound."""
     board = Board(target_gap, bounds=[-math.inf] * workers, nodes=[0] * workers, progress=progress)
     searches = [Search() for _ in range(workers)]
     highs = [make(i) for i in range(workers)]  # created here: creating HiGHS redirects fd 1 briefly
@@ -208,9 +212,15 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
         t.start()
     _started.extend(threads)
     deadline = t0 + time_limit_s + 5.0
+    next_tick = t0 + tick_s
     try:
         while not board.stop.is_set() and any(t.is_alive() for t in threads) and time.perf_counter() < deadline:
             board.stop.wait(0.05)
+            if ticker is not None and time.perf_counter() >= next_tick:
+                next_tick += tick_s
+                with board.lock:
+                    primal, bound = board.primal, board.bound
+                ticker(time.perf_counter() - t0, primal, bound)
     finally:  # also on Ctrl-C: every search stops at its next callback
         board.stop.set()
     with board.lock:  # the answer: what the board holds now

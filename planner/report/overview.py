@@ -1,0 +1,110 @@
+"""The one-page overview of a plan, in words: the ``Overview`` sheet and ``plan.html``.
+
+* a headline: the total cost and how close it is to the best possible, unmet demand, and with
+  scenarios the expected and worst cost and what planning for risk is worth;
+* what to sign, order, start and fund in the next four quarters;
+* the limits that bind, in sentences (from the ``Limits`` table);
+* the coverage and cost charts.
+
+Built from the report tables alone (no model), as plain data that the sheet and the page render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+NEXT_QUARTERS = 4
+NEXT_COLUMNS = ["quarter", "action", "what", "where", "quantity", "unit", "accelerators", "mw", "cash_capex_usd",
+                "scenarios"]
+_FAMILY = {"power": "Power is full at {}", "max_phases": "Every phase that may still be started is started at {}",
+           "supply": "The supply allocation is used up for {}", "asic_share": "ASICs serve their cap of {}",
+           "provider_share": "The provider share cap binds for {}", "budget": "The capex budget binds in {}"}
+
+
+@dataclass
+class Overview:
+    """What the page says: a title, headline sentences, the next actions and the binding limits."""
+
+    title: str
+    headline: list[str]
+    next_actions: pd.DataFrame
+    binding: list[str]
+
+
+def _money(x: float) -> str:
+    return f"${x / 1e9:,.2f}B" if abs(x) >= 1e9 else f"${x / 1e6:,.1f}M"
+
+
+def _span(quarters: list[str]) -> str:
+    """``2031Q1-2032Q4, 8 quarters``, ``2027Q2`` or ``2027Q2, 2028Q1``."""
+    quarters = sorted(set(quarters))
+    if len(quarters) <= 2:
+        return ", ".join(quarters)
+    return f"{quarters[0]}-{quarters[-1]}, {len(quarters)} quarters"
+
+
+def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
+    s = dict(zip(tables["Summary"].metric, tables["Summary"].value))
+    gap, target = float(s["mip_gap"]), float(s.get("target_gap", s["mip_gap"]))
+    status = "within" if s["status"] == "optimal" else "stopped at the time limit"
+    lines = [f"Total cost {_money(float(s['total_cost']))} (present value), {status} {100 * gap:.2f} % of the best "
+             f"possible (target {100 * target:g} %; best bound {_money(float(s['best_bound']))})."]
+    cov = tables["Coverage"]
+    if "scenario" in cov:
+        p = tables["Scenarios"].set_index("scenario").probability
+        cov = cov.assign(w=cov.scenario.map(p))
+    else:
+        cov = cov.assign(w=1.0)
+    unmet, required = float((cov.unmet_du * cov.w).sum()), float((cov.required_du * cov.w).sum())
+    if unmet > 0.5:
+        by = cov.assign(u=cov.unmet_du * cov.w).groupby(["workload", "quarter"]).u.sum()
+        by = by[by > 0.5]
+        where = []
+        for w, part in by.groupby(level=0, sort=False):
+            quarters = part.droplevel(0)
+            if len(quarters) <= 3:
+                where.append(f"{w} " + ", ".join(f"{v:,.0f} du in {q}" for q, v in quarters.items()))
+            else:
+                where.append(f"{w} {quarters.sum():,.0f} du in {_span(list(quarters.index))}")
+        lines.append(f"Unmet demand: {unmet:,.0f} du ({100 * unmet / max(required, 1e-9):.2f} % of required): "
+                     + "; ".join(where) + ".")
+    else:
+        lines.append("All required capacity is served in every quarter.")
+    if "expected_cost" in s:
+        lines.append(f"Across the scenarios: expected cost {_money(float(s['expected_cost']))}, worst "
+                     f"{_money(float(s['worst_cost']))}.")
+        if "vss" in s and s["vss"] == s["vss"]:
+            lines.append(f"Planning for the scenarios saves {_money(float(s['vss']))} against planning on the "
+                         f"average (vss); knowing the future would save {_money(float(s['evpi']))} more (evpi).")
+    lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}.")
+    return lines
+
+
+def _binding(limits: pd.DataFrame | None) -> list[str]:
+    """One sentence per family of binding limits, each naming its rows' subjects and quarters."""
+    if limits is None or limits.empty or not limits.binding.any():
+        return ["No limit binds: every decision has room to grow."]
+    out = []
+    for family, group in limits[limits.binding].groupby("limit", sort=False):
+        subjects: dict[str, list[str]] = {}
+        for at in group["at"]:
+            words = str(at).split()
+            quarters = [w for w in words if len(w) == 6 and w[4] == "Q"]
+            name = " ".join(w for w in words if w not in quarters) or "all"
+            subjects.setdefault(name, []).extend(quarters)
+        parts = [f"{name} ({_span(q)})" if q else name for name, q in subjects.items()]
+        template = _FAMILY.get(family, family + ": {}")
+        out.append(template.format(", ".join(parts[:6]) + (f" and {len(parts) - 6} more" if len(parts) > 6 else ""))
+                   + ".")
+    return out
+
+
+def overview(tables: dict[str, pd.DataFrame]) -> Overview:
+    """The overview of a plan from its report tables."""
+    quarters = list(dict.fromkeys(tables["Costs"]["quarter"]))
+    actions = tables["Actions"]
+    soon = actions[actions.quarter.isin(quarters[:NEXT_QUARTERS])]
+    return Overview(f"Compute plan {quarters[0]}-{quarters[-1]}", _headline(tables),
+                    soon[[c for c in NEXT_COLUMNS if c in soon]].reset_index(drop=True), _binding(tables.get("Limits")))

@@ -1,0 +1,116 @@
+"""Render the :class:`~planner.report.overview.Overview`: an ``Overview`` sheet (first in
+``plan.xlsx``) and a self-contained ``plan.html`` (styles inline, charts as embedded PNGs)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from planner.report.overview import Overview
+
+_HEAD = PatternFill("solid", fgColor="DDE6F0")
+_FORMATS = {"accelerators": "#,##0", "quantity": "#,##0", "mw": "#,##0.0", "cash_capex_usd": '"$"#,##0.0,,"M"'}
+_LABELS = {"cash_capex_usd": "cash capex", "mw": "MW"}
+
+
+def overview_sheet(wb: Workbook, ov: Overview, charts: dict[str, bytes]) -> None:
+    """The ``Overview`` sheet, first in the workbook: headline, next actions, binding limits, charts."""
+    ws = wb.create_sheet("Overview", index=0)
+    ws.column_dimensions["A"].width = 11
+    for col, width in zip("BCDEFGHIJ", (18, 24, 16, 9, 15, 13, 9, 12, 14)):
+        ws.column_dimensions[col].width = width
+    ws["A1"] = ov.title
+    ws["A1"].font = Font(bold=True, size=16)
+    row = 3
+    for line in ov.headline:
+        ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=False)
+        row += 1
+    row = _section(ws, row + 1, "Next four quarters: what to sign, order, start and fund")
+    columns = list(ov.next_actions.columns)
+    for j, name in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=j, value=_LABELS.get(name, name))
+        cell.font, cell.fill = Font(bold=True), _HEAD
+    for record in ov.next_actions.itertuples(index=False):
+        row += 1
+        for j, (name, value) in enumerate(zip(columns, record), start=1):
+            value = value.item() if hasattr(value, "item") else value
+            blank = (isinstance(value, float) and value != value) or (name in _FORMATS and name != "quantity"
+                                                                     and value == 0)
+            cell = ws.cell(row=row, column=j, value=None if blank else value)
+            if name in _FORMATS and isinstance(value, (int, float)):
+                cell.number_format = _FORMATS[name]
+            elif isinstance(value, str):
+                cell.alignment = Alignment(indent=1)  # text beside a right-aligned number keeps a gap
+    if ov.next_actions.empty:
+        ws.cell(row=row + 1, column=1, value="Nothing to decide in these quarters.")
+        row += 1
+    row = _section(ws, row + 2, "What binds")
+    for line in ov.binding:
+        ws.cell(row=row, column=1, value=line)
+        row += 1
+    row = _section(ws, row + 1, "Charts")
+    for k, png in enumerate(charts.values()):
+        image = Image(io.BytesIO(png))
+        image.width, image.height = image.width * 0.6, image.height * 0.6
+        ws.add_image(image, f"{'A' if k % 2 == 0 else 'G'}{row + 16 * (k // 2)}")
+    ws.sheet_view.showGridLines = False
+    ws.page_setup.orientation = "landscape"  # printed (or as PDF) on pages one sheet wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+def _section(ws, row: int, title: str) -> int:
+    ws.cell(row=row, column=1, value=title).font = Font(bold=True, size=12)
+    return row + 1
+
+
+def _cell(name: str, value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or (name in _FORMATS and name != "quantity"
+                                                                          and value == 0):
+        return ""
+    if name == "cash_capex_usd" and isinstance(value, (int, float)):
+        return f"${value / 1e6:,.1f}M" if value else ""
+    if isinstance(value, float):
+        return f"{value:,.1f}" if name == "mw" else f"{value:,.0f}"
+    return html.escape(str(value))
+
+
+def overview_html(ov: Overview, charts: dict[str, bytes]) -> str:
+    """The overview as one self-contained HTML page."""
+    frame: pd.DataFrame = ov.next_actions
+    head = "".join(f"<th>{html.escape(_LABELS.get(c, c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td class='{'num' if isinstance(v, (int, float)) else ''}'>{_cell(c, v)}</td>"
+                                    for c, v in zip(frame.columns, r)) + "</tr>"
+                   for r in frame.itertuples(index=False))
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if len(frame) else \
+        "<p>Nothing to decide in these quarters.</p>"
+    images = "".join(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,"
+                     f"{base64.b64encode(png).decode()}'></figure>" for name, png in charts.items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(ov.title)}</title>
+<style>
+body {{ font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 72rem;
+       color: #1b1f24; padding: 0 1rem; }}
+h1 {{ font-size: 1.6rem; margin-bottom: .5rem; }} h2 {{ font-size: 1.15rem; margin-top: 2rem; }}
+.headline p {{ font-size: 1.05rem; margin: .35rem 0; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
+th {{ background: #dde6f0; text-align: left; padding: .35rem .5rem; }}
+td {{ border-bottom: 1px solid #e3e7ec; padding: .3rem .5rem; }} td.num {{ text-align: right; }}
+figure {{ display: inline-block; width: 48%; margin: .5rem 1% 0 0; }} img {{ width: 100%; }}
+</style></head><body>
+<h1>{html.escape(ov.title)}</h1>
+<div class="headline">{"".join(f"<p>{html.escape(line)}</p>" for line in ov.headline)}</div>
+<h2>Next four quarters: what to sign, order, start and fund</h2>
+{table}
+<h2>What binds</h2>
+<ul>{"".join(f"<li>{html.escape(line)}</li>" for line in ov.binding)}</ul>
+<h2>Charts</h2>
+{images}
+</body></html>
+"""
