@@ -48,7 +48,7 @@ def test_leftovers_of_a_killed_run_are_removed(tmp_path, solved):
     (out / ".csv-x2").mkdir()
     (out / "notes.txt").write_text("mine")
     write_report(solved.tables, out)
-    assert sorted(p.name for p in out.iterdir()) == ["charts", "csv", "notes.txt", "plan.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["charts", "csv", "notes.txt", "plan.html", "plan.xlsx"]
 
 
 def test_refuses_to_overwrite_the_input(tmp_path):
