@@ -122,22 +122,30 @@ SHEETS: dict[str, list[list[object]]] = {
 #: probability, demand multipliers, asic slip, branch_of, branch_quarter, build / delivery / lease slip,
 #: failed programs. Reasoning in inputs/README.md.
 SCENARIOS = [
-    ["scenario", "probability", "training", "inference", "ranking", "asic_slip_quarters", "branch_of",
-     "branch_quarter", "build_slip_quarters", "delivery_slip_quarters", "lease_slip_quarters", "failed_programs"],
-    ["base", 0.40, 1.00, 1.00, 1.00, 0, None, None, 0, 0, 0, None],
-    ["mtia450-fails", 0.15, 1.00, 1.00, 1.00, 0, "base", "2027Q4", 0, 0, 0, "MTIA450"],
-    ["late-halls", 0.15, 1.00, 1.00, 1.00, 0, "base", "2027Q2", 2, 1, 0, None],
-    ["demand-high", 0.20, 1.25, 1.30, 1.10, 0, "base", "2028Q1", 0, 0, 0, None],
-    ["demand-low", 0.10, 0.80, 0.75, 0.95, 0, "base", "2028Q1", 0, 0, 0, None],
+    ["scenario", "probability", "asic_slip_quarters", "branch_of", "branch_quarter", "build_slip_quarters",
+     "delivery_slip_quarters", "lease_slip_quarters", "failed_programs"],
+    ["base", 0.40, 0, None, None, 0, 0, 0, None],
+    ["mtia450-fails", 0.15, 0, "base", "2027Q4", 0, 0, 0, "MTIA450"],
+    ["late-halls", 0.15, 0, "base", "2027Q2", 2, 1, 0, None],
+    ["demand-high", 0.20, 0, "base", "2028Q1", 0, 0, 0, None],
+    ["demand-low", 0.10, 0, "base", "2028Q1", 0, 0, 0, None],
 ]
+#: Demand from 2028Q1 on in the two demand scenarios, as multiples of the base forecast (ScenarioDemand:
+#: until 2028 the forecast is the same in every scenario, and what is learned in 2028 is the growth after it).
+DEMAND_FROM_2028 = {"demand-high": {"training": 1.25, "inference": 1.30, "ranking": 1.10},
+                    "demand-low": {"training": 0.80, "inference": 0.75, "ranking": 0.95}}
 RISK_SETTINGS = [["time_limit_s", 120]]
 
 
 def risk_sheets() -> dict[str, list[list[object]]]:
-    """The sheets of example-risk.xlsx: the example's, a scenario tree, and a 120 s time limit."""
+    """The sheets of example-risk.xlsx: the example's, a scenario tree, its demand from 2028, a 120 s limit."""
     sheets = {name: [list(row) for row in rows] for name, rows in SHEETS.items()}
     sheets["Settings"] = [row for row in sheets["Settings"] if row[0] != "time_limit_s"] + RISK_SETTINGS
     sheets["Scenarios"] = SCENARIOS
+    demand = SHEETS["Demand"]
+    sheets["ScenarioDemand"] = [["scenario", *demand[0]]] + [
+        [name, q, *[round(du * mult[w], -2) for w, du in zip(demand[0][1:], rest)]]
+        for name, mult in DEMAND_FROM_2028.items() for q, *rest in demand[1:] if q >= "2028Q1"]
     return sheets
 
 

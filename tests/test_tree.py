@@ -168,3 +168,25 @@ def test_lease_slip_of_new_and_signed_leases(tmp_path):
             header=["provider", "hardware", "units", "price_per_unit_quarter", "first_quarter", "last_quarter"])
     assert total_cost(s, tmp_path) == pytest.approx(27_000_000, rel=1e-9)
     assert total_cost(_single(s, lease=1), tmp_path) == pytest.approx(42_000_000, rel=1e-9)
+
+
+def test_tree_report_tables_and_picture(tmp_path):
+    """The failing-program tree's report: Actions names the scenarios of each decision, Branches says
+    in a few words what fail does differently from 2026Q4 (1000 A1 fewer, 1000 H100 more), and the
+    workbook has a Tree sheet with the picture, also written as charts/tree.png."""
+    import openpyxl
+
+    from planner.report.writer import write_report
+
+    s = _failing_program(base_case(), "2026Q4")
+    _scenario(s, "ok", 0.5)
+    _scenario(s, "fail", 0.5, "ok", "2026Q4", failed="P1")
+    result = solve_sheets(s, tmp_path)
+    branches = result.tables["Branches"].set_index("scenario")
+    assert branches.loc["fail", "main_differences"] == "A1 ordered -1k; H100 ordered +1k"
+    assert branches.loc["fail", "decisions_that_differ"] == 2
+    assert branches.loc["ok", "main_differences"] == ""
+    write_report(result.tables, tmp_path / "out")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx")
+    assert "Tree" in wb.sheetnames and len(wb["Tree"]._images) == 1
+    assert (tmp_path / "out" / "charts" / "tree.png").stat().st_size > 10_000

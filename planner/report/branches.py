@@ -58,7 +58,7 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
     mine, theirs = scenario_decisions(plan, sc), scenario_decisions(plan, other)
     units: dict[tuple[str, str], float] = {}
     mw: dict[str, float] = {}
-    funding = []
+    funding: list[str] = []
     for key in mine.keys() | theirs.keys():
         name, t, what, where = key
         delta = mine.get(key, 0) - theirs.get(key, 0)
@@ -73,8 +73,8 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
             mw[what] = mw.get(what, 0) + delta * inp.sites[what].phase_mw
         else:
             funding.append(f"{'funds' if delta > 0 else 'does not fund'} {what}")
-    hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: -abs(x[0]))[:most]
-    sites = sorted(((v, s) for s, v in mw.items() if v), key=lambda x: -abs(x[0]))[:1]
+    hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:most]
+    sites = sorted(((v, s) for s, v in mw.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:1]
     parts = funding + [f"{h} {how} {_thousands(v)}" for v, (h, how) in hardware]
     parts += [f"{s} {v:+,.0f} MW" for v, s in sites]
     return "; ".join(parts)
