@@ -38,11 +38,11 @@ def _money(x: float) -> str:
 
 
 def _span(quarters: list[str]) -> str:
-    """``2031Q1-2032Q4, 8 quarters``, ``2027Q2`` or ``2027Q2, 2028Q1``."""
+    """``8 quarters from 2031Q1 to 2032Q4``, ``2027Q2`` or ``2027Q2, 2028Q1``."""
     quarters = sorted(set(quarters))
     if len(quarters) <= 2:
         return ", ".join(quarters)
-    return f"{quarters[0]}-{quarters[-1]}, {len(quarters)} quarters"
+    return f"{len(quarters)} quarters from {quarters[0]} to {quarters[-1]}"
 
 
 def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -78,7 +78,12 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
         if "vss" in s and s["vss"] == s["vss"]:
             lines.append(f"Planning for the scenarios saves {_money(float(s['vss']))} against planning on the "
                          f"average (vss); knowing the future would save {_money(float(s['evpi']))} more (evpi).")
-    lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}.")
+    if "Branches" in tables:
+        branches = tables["Branches"]
+        lines.append(f"Decisions adapt as {len(branches) - 1} scenarios branch off {branches.scenario.iloc[0]}: "
+                     "see the scenario tree below and on the Tree sheet.")
+    lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}"
+                 f"{' (expected)' if 'Branches' in tables else ''}.")
     return lines
 
 

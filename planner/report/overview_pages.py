@@ -55,10 +55,16 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: dict[str, bytes]) -> None
         ws.cell(row=row, column=1, value=line)
         row += 1
     row = _section(ws, row + 1, "Charts")
-    for k, png in enumerate(charts.values()):
+    k = 0
+    for name, png in charts.items():
         image = Image(io.BytesIO(png))
         image.width, image.height = image.width * 0.6, image.height * 0.6
+        if name == "tree":  # the tree is wide: a row of its own (rows of 20 px)
+            ws.add_image(image, f"A{row}")
+            row += int(image.height / 20) + 2
+            continue
         ws.add_image(image, f"{'A' if k % 2 == 0 else 'G'}{row + 16 * (k // 2)}")
+        k += 1
     ws.sheet_view.showGridLines = False
     ws.page_setup.orientation = "landscape"  # printed (or as PDF) on pages one sheet wide
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -76,7 +82,7 @@ def _cell(name: str, value: object) -> str:
         return ""
     if name == "cash_capex_usd" and isinstance(value, (int, float)):
         return f"${value / 1e6:,.1f}M" if value else ""
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,.1f}" if name == "mw" else f"{value:,.0f}"
     return html.escape(str(value))
 
@@ -90,8 +96,9 @@ def overview_html(ov: Overview, charts: dict[str, bytes]) -> str:
                    for r in frame.itertuples(index=False))
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if len(frame) else \
         "<p>Nothing to decide in these quarters.</p>"
-    images = "".join(f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,"
-                     f"{base64.b64encode(png).decode()}'></figure>" for name, png in charts.items())
+    images = "".join(f"<figure class='{'wide' if name == 'tree' else ''}'><img alt='{html.escape(name)}' "
+                     f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
+                     for name, png in charts.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(ov.title)}</title>
 <style>
@@ -102,7 +109,8 @@ h1 {{ font-size: 1.6rem; margin-bottom: .5rem; }} h2 {{ font-size: 1.15rem; marg
 table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
 th {{ background: #dde6f0; text-align: left; padding: .35rem .5rem; }}
 td {{ border-bottom: 1px solid #e3e7ec; padding: .3rem .5rem; }} td.num {{ text-align: right; }}
-figure {{ display: inline-block; width: 48%; margin: .5rem 1% 0 0; }} img {{ width: 100%; }}
+figure {{ display: inline-block; width: 48%; margin: .5rem 1% 0 0; }} figure.wide {{ width: 98%; }}
+img {{ width: 100%; }}
 </style></head><body>
 <h1>{html.escape(ov.title)}</h1>
 <div class="headline">{"".join(f"<p>{html.escape(line)}</p>" for line in ov.headline)}</div>

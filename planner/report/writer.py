@@ -239,10 +239,11 @@ def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, 
 
 
 def _overview_charts(folder: Path | None) -> dict[str, bytes]:
-    """The charts shown on the overview: coverage per workload, then the costs (PNG bytes by name)."""
+    """The charts shown on the overview: the scenario tree (if any), coverage per workload, then the
+    costs (PNG bytes by name)."""
     if folder is None:
         return {}
-    paths = sorted(folder.glob("coverage_*.png")) + [folder / "costs.png"]
+    paths = [folder / "tree.png"] + sorted(folder.glob("coverage_*.png")) + [folder / "costs.png"]
     return {p.stem: p.read_bytes() for p in paths if p.exists()}
 
 

@@ -1,0 +1,103 @@
+"""The evaluation set: seeded instances nobody tunes on, the default against the plain formulation.
+
+    python -m benchmarks.evaluate [--time-limit S] [--only FAMILY ...] [--out FILE]
+
+Families (seeds fixed here; the tuning set is ``benchmarks.run``'s instances):
+
+* ``d12``: 12 quarters, deterministic, the benchmark's small size (2 sites, 5 offers, a program,
+  budgets), 10 seeds, target 1e-5;
+* ``s12``: the same with 3-8 scenarios and risk aversion 0.3, 10 seeds, target 1e-5;
+* ``t12``: the same as scenario trees with a committed pipeline, slips and failed programs
+  (MODEL.md 9 and 10), 6 seeds, target 1e-4;
+* ``d24``: 20-28 quarters, deterministic, 3 workloads, 4 sites, 8 offers, 3 programs, 6 seeds,
+  gap after the time limit.
+
+Per family: the shifted geometric mean (shift 1 s) of the time to the target (the limit where
+it is not reached) for the small ones, and of the gap after the limit (shift 0.01 %) for
+``d24``; default (tight, two searches) against plain (one search); and every instance where
+the default is slower than plain by more than 10 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.run import machine
+from benchmarks.trees import TREE_SIZE, measure, sgm
+from planner.workbook.synthetic import Size, generate, write
+
+SMALL = dict(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1, budget=True)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    seeds: tuple[int, ...]
+    target: float
+    timed: bool  # True: time to target; False: gap after the limit
+
+    def size(self, seed: int) -> Size:
+        k = seed - self.seeds[0]
+        if self.name == "d12":
+            return Size(**SMALL)
+        if self.name == "s12":
+            return Size(**SMALL, scenarios=3 + k % 6, risk_aversion=0.3)
+        if self.name == "t12":
+            return Size(**TREE_SIZE, scenarios=3 + k % 6)
+        return Size(quarters=(20, 24, 28)[k % 3], workloads=3, hardware=4, sites=4, offers=8, programs=3,
+                    budget=True, demand_scale=3.0)
+
+
+FAMILIES = (Family("d12", tuple(range(2000, 2010)), 1e-5, True),
+            Family("s12", tuple(range(3000, 3010)), 1e-5, True),
+            Family("t12", tuple(range(5000, 5006)), 1e-4, True),
+            Family("d24", tuple(range(4000, 4006)), 1e-4, False))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument("--only", nargs="*")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+    folder = Path("/tmp/planner-evaluate")
+    folder.mkdir(exist_ok=True)
+    lines = [f"Machine: {machine()}; time limit {args.time_limit:g} s.", "",
+             "| instance | cols (plain) | plain: time (s) | plain: gap | default: time (s) | default: gap |",
+             "|---|---|---|---|---|---|"]
+    summary, slower = [], []
+    for fam in FAMILIES:
+        if args.only and fam.name not in args.only:
+            continue
+        values: dict[str, list[float]] = {"plain": [], "tight-2": []}
+        for seed in fam.seeds:
+            path = write(generate(fam.size(seed), seed), folder / f"{fam.name}-{seed}.xlsx")
+            got = {form: measure(path, form, fam.target, args.time_limit) for form in values}
+            for form, r in got.items():
+                t = float(r.get("t_target", args.time_limit))
+                values[form].append(t if fam.timed else 100 * r["gap"])
+            p, d = got["plain"], got["tight-2"]
+            lines.append(f"| {fam.name}-{seed} | {p['cols']} | {p.get('t_target', math.nan):.1f} | "
+                         f"{100 * p['gap']:.4f} % | {d.get('t_target', math.nan):.1f} | {100 * d['gap']:.4f} % |")
+            print(lines[-1], flush=True)
+            a, b = values["plain"][-1], values["tight-2"][-1]
+            if b > 1.1 * a and (b - a > 0.5 if fam.timed else b - a > 0.005):
+                slower.append(f"{fam.name}-{seed} ({b:.3g} against {a:.3g} {'s' if fam.timed else '%'})")
+        shift = 1.0 if fam.timed else 0.01
+        what = f"time to {fam.target:g} (s)" if fam.timed else "gap after the limit (%)"
+        pm, dm = sgm(values["plain"], shift), sgm(values["tight-2"], shift)
+        summary.append(f"| {fam.name} | {len(fam.seeds)} | {what} | {pm:.3g} | {dm:.3g} | {dm / pm:.2f} |")
+    lines += ["", "| family | instances | shifted geometric mean of | plain | default | default / plain |",
+              "|---|---|---|---|---|---|", *summary, "",
+              "default slower than plain by more than 10 %: " + ("; ".join(slower) or "none")]
+    text = "\n".join(lines)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
