@@ -75,3 +75,24 @@ def test_sweep_command_writes_the_report(tmp_path):
     assert sorted(df.total_cost.round()) == [36_000_000, 40_876_000, 40_876_000]
     proc = planner("sweep", str(path), "--vary", "Hardware.kind=1,2")
     assert proc.returncode == 2 and "no numeric column" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_variations_of_the_pipeline_and_tree_columns(tmp_path):
+    """Sections 9 and 10 columns can be varied: a slip offset, committed phases scaled, ScenarioDemand
+    scaled; a text column (failed_programs) is refused."""
+    from planner.analysis.variation import VariationError, apply, parse_vary
+    from tests.helpers import add_row, base_case, setcell, write_workbook
+    from tests.test_tree import SCENARIOS
+
+    s = setcell(base_case(), "Sites", "dc1", "phase_mw", 1)
+    add_row(s, "CommittedPhases", "dc1", 2, "2026Q4", header=["site", "phases", "online_quarter"])
+    add_row(s, "Scenarios", "a", 0.5, 1, 0, None, None, 0, 0, 0, None, header=SCENARIOS)
+    add_row(s, "Scenarios", "b", 0.5, 1, 0, "a", "2027Q1", 1, 0, 0, None)
+    add_row(s, "ScenarioDemand", "b", "2027Q1", 2000, header=["scenario", "quarter", "inference"])
+    inp = load_inputs(write_workbook(s, tmp_path / "v.xlsx"))
+    slipped = apply(inp, parse_vary("Scenarios.build_slip_quarters=+1"), "+1")
+    assert [sc.build_slip for sc in slipped.scenarios.values()] == [1, 2]
+    assert apply(inp, parse_vary("CommittedPhases.phases=2"), "2").committed[0].phases == 4
+    assert apply(inp, parse_vary("ScenarioDemand.*=1.5"), "1.5").scenario_demand_du[("b", "inference", 2)] == 3000
+    with pytest.raises(VariationError):
+        parse_vary("Scenarios.failed_programs=2")

@@ -26,7 +26,7 @@ from planner.workbook.schema import SETTINGS, SHEET_BY_NAME, Column
 #: Inputs field holding each sheet's records, and each record's key column.
 _RECORDS = {"workloads": "workloads", "hardware": "hardware", "sites": "sites", "providers": "providers",
             "leaseoffers": "offers", "asicprograms": "programs", "existingfleet": "fleet",
-            "existingleases": "existing_leases"}
+            "existingleases": "existing_leases", "committedphases": "committed"}
 
 
 class VariationError(ValueError):
@@ -76,7 +76,7 @@ def parse_vary(text: str) -> Variation:
             raise VariationError(f"--vary {text!r}: Settings.{column} is not a numeric setting")
     elif sheet.workload_columns is not None and column not in {c.name for c in sheet.columns}:
         pass  # a workload column (or *), checked when applied
-    elif column not in {c.name for c in sheet.columns} or sheet.column(column).kind in ("name", "choice"):
+    elif column not in {c.name for c in sheet.columns} or sheet.column(column).kind in ("name", "choice", "text"):
         raise VariationError(f"--vary {text!r}: {sheet.name} has no numeric column {column!r}")
     return Variation(sheet.name, column, items)
 
@@ -126,6 +126,10 @@ def apply(inp: Inputs, variation: Variation, value: str) -> Inputs:
             thr = {k: (_new_value(col, v, value, where) if k[1] in workloads else v)
                    for k, v in inp.throughput.items()}
             return replace(inp, throughput=thr)
+        if sheet.name == "ScenarioDemand":
+            du = {k: (_new_value(col, v, value, where) if k[1] in workloads else v)
+                  for k, v in inp.scenario_demand_du.items()}
+            return replace(inp, scenario_demand_du=du)
         scenarios = {n: replace(s, multipliers={w: (_new_value(col, s.multiplier(w), value, where)
                                                     if w in workloads else s.multiplier(w)) for w in inp.workloads})
                      for n, s in inp.scenarios.items()}
@@ -152,7 +156,8 @@ def apply(inp: Inputs, variation: Variation, value: str) -> Inputs:
 
 
 def _scenario_field(column: str) -> str:
-    return {"probability": "probability", "asic_slip_quarters": "asic_slip"}[column]
+    return {"probability": "probability", "asic_slip_quarters": "asic_slip", "build_slip_quarters": "build_slip",
+            "delivery_slip_quarters": "delivery_slip", "lease_slip_quarters": "lease_slip"}[column]
 
 
 def grid(variations: list[Variation]) -> list[tuple[str, ...]]:
