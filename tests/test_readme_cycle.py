@@ -3,6 +3,7 @@ real subprocess, in a copy of the project's inputs."""
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ def test_the_quarterly_cycle_runs_as_written(tmp_path):
     for words in commands:
         program = [sys.executable, "-m", "planner.cli"] if words[0] == "planner" else [sys.executable]
         proc = subprocess.run(program + words[1:], cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert proc.returncode == 0, (words, proc.stderr)
     out = tmp_path / "outputs"
     summary = pd.read_csv(out / "2026Q4" / "csv" / "summary.csv")
