@@ -15,6 +15,8 @@ excess are not built.
 
 from __future__ import annotations
 
+import math
+
 import pyomo.core as pyo
 from pyomo.common.collections import ComponentMap
 
@@ -49,11 +51,25 @@ def _objective(p: Parts) -> None:
         m.total_cost = pyo.Objective(expr=expected, sense=pyo.minimize)
         return
     alpha = inp.settings.cvar_alpha
+    unit = cvar_unit(p)
     m.eta = pyo.Var(domain=pyo.Reals)
     excess = variables(m, "excess", list(inp.scenarios), 1, pyo.NonNegativeReals)
-    constraint(m, "cvar_excess", {sc: excess[sc] - scenario_cost(p, sc) + m.eta >= 0 for sc in inp.scenarios})
+    constraint(m, "cvar_excess", {sc: excess[sc] - scenario_cost(p, sc) / unit + m.eta >= 0 for sc in inp.scenarios})
     tail = pyo.quicksum(sc.probability * excess[name] for name, sc in inp.scenarios.items())
-    m.total_cost = pyo.Objective(expr=expected + lam * (m.eta + tail / (1.0 - alpha)), sense=pyo.minimize)
+    m.total_cost = pyo.Objective(expr=expected + lam * unit * (m.eta + tail / (1.0 - alpha)), sense=pyo.minimize)
+
+
+def cvar_unit(p: Parts) -> float:
+    """The $ unit of η and excess[σ]: a power of two near the largest cost coefficient / 2**10.
+
+    The rows ``excess[σ] >= cost[σ] - η`` hold every decision's present value (up to ~1e9 $ a
+    block), beside coefficients of 1 on η and excess. With η and excess counted in this unit the
+    row is divided by it (exactly, a power of two) and its coefficients stay within ~2**10: on
+    such rows in dollars HiGHS returned "optimal" plans above a feasible plan's cost (an invalid
+    bound; benchmarks/README.md, sixth round)."""
+    largest = max([abs(c) for costs in p.cost.values() for c in costs.values()] +
+                  [abs(c) for c in p.cost_const.values()] + [1.0])
+    return math.ldexp(1.0, max(0, math.ceil(math.log2(largest)) - 10))
 
 
 def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, float]] | None = None,
