@@ -144,7 +144,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     try:
         from planner.analysis.sweep import run_sweep, sweep_tables
     except ImportError as err:
-        print(f"planner sweep needs Dask: pip install 'planner[sweep]' ({err})", file=sys.stderr)
+        print(f"planner sweep needs Dask (a dependency): pip install -c constraints.txt . ({err})", file=sys.stderr)
         return 2
     try:
         variations = [parse_vary(v) for v in args.vary]
