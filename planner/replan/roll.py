@@ -22,6 +22,7 @@ import pandas as pd
 from planner.replan.editor import SheetEditor
 from planner.replan.previous import PreviousPlan
 from planner.replan.scenarios import kept_scenarios, redraw_scenarios
+from planner.report.writer import as_new_file
 from planner.workbook.errors import InputError, Problem
 from planner.workbook.inputs import Inputs
 from planner.workbook.quarters import label, parse_quarter
@@ -120,14 +121,8 @@ def _save_checked(wb, input_path: Path, out_path: Path) -> Path:
             raise InputError([Problem(str(input_path), None, None, None,
                                       "the rolled workbook would not be valid; fix these in the input first")]
                              + err.problems) from None
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, out_path)
+        os.replace(as_new_file(tmp), out_path)
     finally:
         tmp.unlink(missing_ok=True)
     return out_path
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -136,7 +136,7 @@ def _umask() -> int:
     return mask
 
 
-def _as_new_file(path: Path) -> Path:
+def as_new_file(path: Path) -> Path:
     """Give a staged file or folder (``mkstemp`` / ``mkdtemp`` make them private) the permissions
     the user's umask gives new files and folders, so colleagues can open the report."""
     mask = _umask()
@@ -223,12 +223,12 @@ def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, 
         for name, df in tables.items():
             _safe_csv(df).to_csv(staged[0] / f"{name.lower()}.csv", index=False)
         for folder in staged:
-            _as_new_file(folder)
+            as_new_file(folder)
         _swap_folder(staged[0], out_dir / "csv")
         if blocks:
             _swap_folder(staged[1], out_dir / "charts")
         for name, tmp in files.items():
-            os.replace(_as_new_file(tmp), out_dir / name)
+            os.replace(as_new_file(tmp), out_dir / name)
     finally:
         for tmp in files.values():
             tmp.unlink(missing_ok=True)

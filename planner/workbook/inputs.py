@@ -99,6 +99,11 @@ class AsicProgram:
     funded: bool = False  # already funded (MODEL.md 9): commit = 1, no NRE charged or budgeted
 
 
+def _window(first: int, last: int, slip: int, n: int) -> range:
+    """Quarters ``first .. last`` moved by ``slip``, clipped to the horizon 0 .. n-1."""
+    return range(max(0, first + slip), min(n, last + slip + 1))
+
+
 @dataclass(frozen=True)
 class FleetBatch:
     hardware: str
@@ -117,8 +122,7 @@ class FleetBatch:
         """Horizon quarters in service: ``first_quarter`` (blank: 0) .. ``last_quarter`` clipped to
         0 .. n-1; a batch still to arrive moves by the scenario's ``delivery_slip``, both ends."""
         slip = scenario.delivery_slip if scenario is not None and self.pending else 0
-        first = 0 if self.first_quarter is None else self.first_quarter + slip
-        return range(max(0, first), min(n, self.last_quarter + slip + 1))
+        return _window(0 if self.first_quarter is None else self.first_quarter, self.last_quarter, slip, n)
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,7 @@ class ExistingLease:
         """Horizon quarters active: ``first_quarter`` .. ``last_quarter`` clipped to 0 .. n-1; a lease
         that starts after start_quarter moves by the scenario's ``lease_slip``, both ends."""
         slip = scenario.lease_slip if scenario is not None and self.first_quarter > 0 else 0
-        return range(max(0, self.first_quarter + slip), min(n, self.last_quarter + slip + 1))
+        return _window(self.first_quarter, self.last_quarter, slip, n)
 
 
 @dataclass(frozen=True)
