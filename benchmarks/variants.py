@@ -24,6 +24,11 @@ Variants (all at the matrix level, after the standard-form compile):
   planner/model/owned.py); on today's model this variant adds a second, redundant total.
 * ``time-order``: columns sorted by quarter first (then programs, phases, orders, leases).
 * ``no-restart``: HiGHS option ``mip_allow_restart = false``.
+* ``pscost-2`` / ``pscost-16``: HiGHS option ``mip_pscost_minreliable`` (default 8): how many
+  strong-branching probes make a pseudo-cost reliable.
+* ``lp-age-20``: ``mip_lp_age_limit = 20`` (default 10): cuts stay in the LP longer.
+* ``pool-1000``: ``mip_pool_soft_limit = 1000`` (default 10000): a smaller cut pool.
+* ``heuristics-0.2``: ``mip_heuristic_effort = 0.2`` (default 0.05).
 * ``row-scaled``: each row divided by a power of two so that its largest coefficient is in
   [0.5, 1) (exact in floating point; the budget rows are in dollars).
 """
@@ -181,6 +186,11 @@ VARIANTS: dict[str, tuple[Callable[[Compiled], highspy.HighsLp], dict]] = {
     "time-order": (time_order, {}),
     "no-restart": (base, {"mip_allow_restart": False}),
     "row-scaled": (row_scaled, {}),
+    "pscost-2": (base, {"mip_pscost_minreliable": 2}),
+    "pscost-16": (base, {"mip_pscost_minreliable": 16}),
+    "lp-age-20": (base, {"mip_lp_age_limit": 20}),
+    "pool-1000": (base, {"mip_pool_soft_limit": 1000}),
+    "heuristics-0.2": (base, {"mip_heuristic_effort": 0.2}),
 }
 
 FAMILY = [Instance(f"small-{seed}", size=Size(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1,

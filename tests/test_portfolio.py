@@ -11,6 +11,7 @@ import math
 import threading
 
 import highspy
+import numpy as np
 import pytest
 
 from planner.model import build_model
@@ -50,6 +51,24 @@ def test_board_keeps_best_plan_and_bound_and_stops_at_target():
     board.post_bound(0, 104.0)
     assert board.stop.is_set() and board.gap() == pytest.approx(1 / 105)
     assert told == sorted(told, reverse=True) and told[-1] == pytest.approx(1 / 105)
+
+
+def test_board_sets_aside_a_bound_above_another_searchs_plan():
+    """A bound above a feasible plan is numerical trouble: search 1 posts a plan costing 100, search
+    0 claims a bound of 105 (> 100 + 1e-6 * 100). Its bound is distrusted: the board's bound stays
+    -inf and it does not stop the portfolio (a gap of (100 - 105) / 100 = -5 % would). Search 1's
+    bound of 99.5 then gives (100 - 99.5) / 100 = 0.5 % <= 1 %: stop. A bound equal to the plan
+    (100) is trusted."""
+    board = Board(0.01, bounds=[-math.inf, -math.inf], nodes=[0, 0])
+    board.post_plan(1, 100.0, np.zeros(3))
+    board.post_bound(0, 105.0)
+    assert board.distrusted == {0} and board.bound == -math.inf and not board.stop.is_set()
+    board.post_bound(1, 99.5)
+    assert board.bound == 99.5 and board.gap() == pytest.approx(0.005) and board.stop.is_set()
+    exact = Board(0.01, bounds=[-math.inf], nodes=[0])
+    exact.post_plan(0, 100.0, np.zeros(3))
+    exact.post_bound(0, 100.0)
+    assert exact.distrusted == set() and exact.gap() == 0.0
 
 
 def test_status_of_the_portfolio():

@@ -109,9 +109,12 @@ def test_cost_by_source_adds_up(small_example):
 
 def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
     """Native charts in plan.xlsx: one per workload, costs, sites; every series range on ChartData holds
-    the numbers of the report table it claims (checked against Coverage, Costs and Sites); PNGs too."""
+    the numbers of the report table it claims (checked against Coverage, Costs and Sites); the
+    Overview sheet repeats coverage and costs; the same charts as SVG files (valid XML, one area
+    per source and a line for the requirement on each coverage chart)."""
     import re
     import zipfile
+    from xml.etree import ElementTree
 
     import openpyxl
 
@@ -123,7 +126,7 @@ def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         xml = [z.read(n).decode() for n in charts]
     workloads = list(result.inputs.workloads)
-    assert len(charts) == len(workloads) + 2
+    assert len(charts) == (len(workloads) + 2) + (len(workloads) + 1)  # Charts sheet, then Overview
     data = openpyxl.load_workbook(tmp_path / "plan.xlsx")["ChartData"]
 
     def cells(ref: str) -> list:
@@ -151,6 +154,12 @@ def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
     for s in result.inputs.sites:
         assert sites[sites.site == s].mw_online.tolist() == pytest.approx(series[f"{s} MW online"][0])
     assert all(len(v) == n for vs in series.values() for v in vs)
-    pngs = sorted(p.name for p in (tmp_path / "charts").iterdir())
-    assert pngs == sorted([f"coverage_{w}.png" for w in workloads] + ["costs.png", "sites.png"])
-    assert all((tmp_path / "charts" / p).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    svgs = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert svgs == sorted([f"coverage_{w}.svg" for w in workloads] + ["costs.svg", "sites.svg"])
+    ns = "{http://www.w3.org/2000/svg}"
+    for w in workloads:
+        root = ElementTree.parse(tmp_path / "charts" / f"coverage_{w}.svg").getroot()
+        assert root.tag == f"{ns}svg"
+        assert [p.find(f"{ns}title").text for p in root.iter(f"{ns}polygon")] == ["owned GPUs", "leased GPUs",
+                                                                                 "ASICs", "unmet"]
+        assert [p.find(f"{ns}title").text for p in root.iter(f"{ns}polyline")] == ["required"]

@@ -69,7 +69,7 @@ def test_sweep_command_writes_the_report(tmp_path):
     proc = planner("sweep", str(path), "--vary", "LeaseOffers.price_per_unit_quarter=0.75,1.25",
                    "--workers", "1", "--no-progress", "--mip-gap", "1e-9", "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert (out / "sweep.xlsx").is_file() and (out / "charts" / "tornado.png").is_file()
+    assert (out / "sweep.xlsx").is_file() and (out / "charts" / "tornado.svg").is_file()
     df = pd.read_csv(out / "csv" / "sweep.csv")
     assert len(df) == 3  # the base case and the two prices
     assert sorted(df.total_cost.round()) == [36_000_000, 40_876_000, 40_876_000]

@@ -173,7 +173,8 @@ def test_lease_slip_of_new_and_signed_leases(tmp_path):
 def test_tree_report_tables_and_picture(tmp_path):
     """The failing-program tree's report: Actions names the scenarios of each decision, Branches says
     in a few words what fail does differently from 2026Q4 (1000 A1 fewer, 1000 H100 more), and the
-    workbook has a Tree sheet with the picture, also written as charts/tree.png."""
+    workbook has a Tree sheet (scenarios down, quarters across: fail follows ok's colour until
+    2026Q4, where a dot marks its branch, then its own), also drawn as charts/tree.svg."""
     import openpyxl
 
     from planner.report.writer import write_report
@@ -188,5 +189,13 @@ def test_tree_report_tables_and_picture(tmp_path):
     assert branches.loc["ok", "main_differences"] == ""
     write_report(result.tables, tmp_path / "out")
     wb = openpyxl.load_workbook(tmp_path / "out" / "plan.xlsx")
-    assert "Tree" in wb.sheetnames and len(wb["Tree"]._images) == 1
-    assert (tmp_path / "out" / "charts" / "tree.png").stat().st_size > 10_000
+    tree = wb["Tree"]
+    quarters = [c.value for c in tree[3][1:] if c.value and "Q" in str(c.value)]
+    rows = {tree.cell(row=r, column=1).value: r for r in (4, 5)}
+    ok, fail = ([tree.cell(row=rows[name], column=j + 2) for j in range(len(quarters))] for name in ("ok", "fail"))
+    branch = quarters.index("2026Q4")
+    assert all(c.fill.fgColor.rgb == ok[0].fill.fgColor.rgb for c in ok + fail[:branch])
+    assert all(c.fill.fgColor.rgb != ok[0].fill.fgColor.rgb for c in fail[branch:])
+    assert [j for j, c in enumerate(fail) if c.value == "●"] == [branch]
+    svg = (tmp_path / "out" / "charts" / "tree.svg").read_text()
+    assert "fail" in svg and "from 2026Q4: A1 ordered -1k; H100 ordered +1k" in svg

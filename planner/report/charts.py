@@ -1,4 +1,4 @@
-"""Charts of the plan: native Excel charts in ``plan.xlsx`` and the same as PNG files.
+"""Charts of the plan: native Excel charts in ``plan.xlsx`` (drawn as SVG by :mod:`planner.report.svg`).
 
 * ``coverage_<workload>``: du served by owned GPUs, leased GPUs and ASICs (stacked) and
   unmet du, against required capacity (line), by quarter;
@@ -12,7 +12,6 @@ first column. With scenarios, the charts show the most probable scenario.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 from openpyxl.chart import AreaChart, BarChart, LineChart, Reference
@@ -79,7 +78,7 @@ def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
     return blocks
 
 
-#: matplotlib's default colour cycle (tab10), so the PNGs and the Excel charts match.
+#: The series colours (matplotlib's tab10 cycle), shared by the Excel and the SVG charts.
 PALETTE = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F", "BCBD22", "17BECF")
 
 
@@ -95,24 +94,29 @@ def line_colors(lines: list[str]) -> dict[str, str]:
     return colors
 
 
-def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
-    """Write ``block`` into ``data`` from column ``col`` and return its chart; ``refs`` gets each
-    series title -> the range it points at."""
-    frame = block.frame
+def _write_data(data, block: ChartBlock, col: int) -> None:
+    """Write ``block.frame`` into the ChartData sheet ``data`` from column ``col``: its name in row 1,
+    column names in row 2, values below."""
     data.cell(row=1, column=col, value=block.name)
-    for j, name in enumerate(frame.columns):
+    for j, name in enumerate(block.frame.columns):
         data.cell(row=2, column=col + j, value=name)
-        for r, v in enumerate(frame[name].tolist(), start=3):
+        for r, v in enumerate(block.frame[name].tolist(), start=3):
             data.cell(row=r, column=col + j, value=v)
+
+
+def excel_chart(data, block: ChartBlock, col: int):
+    """A native chart of ``block``, whose data :func:`add_excel_charts` wrote into ``data`` from
+    column ``col`` (a new chart object each call: one object can sit on one sheet only)."""
+    frame = block.frame
     last = 2 + len(frame)
     letter = get_column_letter(col)
     cats = f"${letter}$3:${letter}${last}"
+    fills = {name: PALETTE[k % len(PALETTE)] for k, name in enumerate(block.stacked or block.horizontal or [])}
 
     def series(names: list[str], chart) -> None:
         colors = line_colors(names)
         for name in names:
             c = col + list(frame.columns).index(name)
-            refs[name] = f"ChartData!${get_column_letter(c)}$3:${get_column_letter(c)}${last}"
             chart.add_data(Reference(data, min_col=c, min_row=2, max_row=last), titles_from_data=True)
         for s, name in zip(chart.series, names):  # quarter labels are text: a string reference
             s.cat = AxDataSource(strRef=StrRef(f=f"'ChartData'!{cats}"))
@@ -122,6 +126,9 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
                 s.graphicalProperties.line.width = 28575  # 2.25 pt, in EMU
                 if name.endswith("used"):
                     s.graphicalProperties.line.dashStyle = "dash"
+            else:  # the SVG charts' colours, so the workbook and plan.html match
+                s.graphicalProperties.solidFill = fills[name]
+                s.graphicalProperties.line.solidFill = fills[name]
 
     if block.horizontal:
         chart = BarChart()
@@ -144,84 +151,23 @@ def _excel_chart(data, block: ChartBlock, col: int, refs: dict[str, str]):
     chart.y_axis.title = block.y_title
     chart.x_axis.title = frame.columns[0]
     chart.height, chart.width = 9, 18
+    chart.legend.position = "b"  # below: the plot keeps the chart's width
+    chart.y_axis.number_format = "#,##0"  # the value axis (openpyxl's y axis, also on a bar chart)
     return chart
 
 
-def add_excel_charts(wb, blocks: list[ChartBlock]) -> dict[str, dict[str, str]]:
+def add_excel_charts(wb, blocks: list[ChartBlock]) -> dict[str, int]:
     """Write the ``ChartData`` sheet and a ``Charts`` sheet of native charts.
 
-    Returns, per chart, each series title and the ChartData range it points at.
+    Returns, per chart, the ChartData column its block starts in (for :func:`excel_chart`).
     """
     data = wb.create_sheet("ChartData")
     sheet = wb.create_sheet("Charts", index=1)
-    refs: dict[str, dict[str, str]] = {}
+    columns: dict[str, int] = {}
     col = 1
     for i, block in enumerate(blocks):
-        refs[block.name] = {}
-        chart = _excel_chart(data, block, col, refs[block.name])
-        sheet.add_chart(chart, f"{'A' if i % 2 == 0 else 'L'}{1 + 19 * (i // 2)}")
+        _write_data(data, block, col)
+        columns[block.name] = col
+        sheet.add_chart(excel_chart(data, block, col), f"{'A' if i % 2 == 0 else 'L'}{1 + 19 * (i // 2)}")
         col += len(block.frame.columns) + 1
-    return refs
-
-
-def write_pngs(blocks: list[ChartBlock], folder: Path) -> list[Path]:
-    """The same charts as PNG files in ``folder``.
-
-    Drawn on bare matplotlib ``Figure`` objects (Agg canvas, no pyplot state), imported
-    here so that commands without charts do not load matplotlib.
-    """
-    from planner.solver.pyomo_hooks import drop_import_hooks
-
-    drop_import_hooks()  # or importing matplotlib also loads pyplot and pylab (Pyomo's hook)
-    from matplotlib.figure import Figure
-
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for block in blocks:
-        frame = block.frame
-        fig = Figure(figsize=(10, 4.8))
-        ax = fig.add_subplot()
-        x = list(range(len(frame)))
-        if block.horizontal:
-            height = 0.8 / len(block.horizontal)
-            for k, c in enumerate(block.horizontal):
-                offset = (k - (len(block.horizontal) - 1) / 2) * height
-                ax.barh([i + offset for i in x], frame[c].to_numpy(dtype=float), height=height, label=c)
-            ax.axvline(0, color="black", linewidth=1)
-            ax.set_yticks(x)
-            ax.set_yticklabels(frame[frame.columns[0]], fontsize=8)
-            ax.set_xlabel(block.y_title)
-            ax.set_title(block.title)
-            ax.legend(fontsize=8)
-            fig.tight_layout()  # input names of any length on the y axis
-            paths.append(_save(fig, folder / f"{block.name}.png"))
-            continue
-        if block.stacked:
-            values = [frame[c].to_numpy(dtype=float) for c in block.stacked]
-            if block.name.startswith("coverage"):
-                ax.stackplot(x, values, labels=block.stacked, alpha=0.85)
-            else:
-                bottom = None
-                for c, v in zip(block.stacked, values):
-                    ax.bar(x, v, bottom=bottom, label=c)
-                    bottom = v if bottom is None else bottom + v
-        colors = line_colors(block.lines)
-        for c in block.lines:
-            ax.plot(x, frame[c].to_numpy(dtype=float), label=c, linewidth=2,
-                    linestyle="--" if c.endswith("used") else "-", color=f"#{colors[c]}")
-        ax.set_xticks(x)
-        ax.set_xticklabels(frame["quarter"], rotation=60, fontsize=8)
-        ax.set_title(block.title)
-        ax.set_ylabel(block.y_title)
-        ax.legend(fontsize=8, loc="upper left")
-        ax.grid(alpha=0.3)
-        # fixed margins fit the rotated quarter labels and the $M / du axis; tight_layout would
-        # measure every label first (about a third of the drawing time)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.92, bottom=0.2)
-        paths.append(_save(fig, folder / f"{block.name}.png"))
-    return paths
-
-
-def _save(fig, path: Path) -> Path:
-    fig.savefig(path, dpi=110)
-    return path
+    return columns

@@ -1,15 +1,12 @@
 """Render the :class:`~planner.report.overview.Overview`: an ``Overview`` sheet (first in
-``plan.xlsx``) and a self-contained ``plan.html`` (styles inline, charts as embedded PNGs)."""
+``plan.xlsx``, with native charts) and a self-contained ``plan.html`` (styles and SVG charts inline)."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.drawing.image import Image
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from planner.report.overview import Overview
@@ -19,8 +16,9 @@ _FORMATS = {"accelerators": "#,##0", "quantity": "#,##0", "mw": "#,##0.0", "cash
 _LABELS = {"cash_capex_usd": "cash capex", "mw": "MW"}
 
 
-def overview_sheet(wb: Workbook, ov: Overview, charts: dict[str, bytes]) -> None:
-    """The ``Overview`` sheet, first in the workbook: headline, next actions, binding limits, charts."""
+def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False) -> None:
+    """The ``Overview`` sheet, first in the workbook: headline, next actions, binding limits, the
+    native ``charts`` (two a row) and, for a scenario tree, a pointer to the Tree sheet."""
     ws = wb.create_sheet("Overview", index=0)
     ws.column_dimensions["A"].width = 11
     for col, width in zip("BCDEFGHIJ", (18, 24, 16, 9, 15, 13, 9, 12, 14)):
@@ -55,16 +53,12 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: dict[str, bytes]) -> None
         ws.cell(row=row, column=1, value=line)
         row += 1
     row = _section(ws, row + 1, "Charts")
-    k = 0
-    for name, png in charts.items():
-        image = Image(io.BytesIO(png))
-        image.width, image.height = image.width * 0.6, image.height * 0.6
-        if name == "tree":  # the tree is wide: a row of its own (rows of 20 px)
-            ws.add_image(image, f"A{row}")
-            row += int(image.height / 20) + 2
-            continue
-        ws.add_image(image, f"{'A' if k % 2 == 0 else 'G'}{row + 16 * (k // 2)}")
-        k += 1
+    if tree:
+        ws.cell(row=row, column=1, value="The scenario tree: see the Tree sheet (and charts/tree.svg).")
+        row += 2
+    for k, chart in enumerate(charts):
+        chart.width, chart.height = 15, 7.5  # cm: two side by side on a landscape page
+        ws.add_chart(chart, f"{'A' if k % 2 == 0 else 'F'}{row + 16 * (k // 2)}")
     ws.sheet_view.showGridLines = False
     ws.page_setup.orientation = "landscape"  # printed (or as PDF) on pages one sheet wide
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -87,8 +81,9 @@ def _cell(name: str, value: object) -> str:
     return html.escape(str(value))
 
 
-def overview_html(ov: Overview, charts: dict[str, bytes]) -> str:
-    """The overview as one self-contained HTML page."""
+def overview_html(ov: Overview, charts: dict[str, str]) -> str:
+    """The overview as one self-contained HTML page; ``charts`` are SVG documents by name, shown
+    in order (the scenario ``tree``, whose picture is wider, on a row of its own)."""
     frame: pd.DataFrame = ov.next_actions
     head = "".join(f"<th>{html.escape(_LABELS.get(c, c))}</th>" for c in frame.columns)
     body = "".join("<tr>" + "".join(f"<td class='{'num' if isinstance(v, (int, float)) else ''}'>{_cell(c, v)}</td>"
@@ -96,9 +91,8 @@ def overview_html(ov: Overview, charts: dict[str, bytes]) -> str:
                    for r in frame.itertuples(index=False))
     table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>" if len(frame) else \
         "<p>Nothing to decide in these quarters.</p>"
-    images = "".join(f"<figure class='{'wide' if name == 'tree' else ''}'><img alt='{html.escape(name)}' "
-                     f"src='data:image/png;base64,{base64.b64encode(png).decode()}'></figure>"
-                     for name, png in charts.items())
+    images = "".join(f"<figure class='{'wide' if name == 'tree' else ''}'>{svg}</figure>"
+                     for name, svg in charts.items())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(ov.title)}</title>
 <style>
@@ -110,7 +104,7 @@ table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
 th {{ background: #dde6f0; text-align: left; padding: .35rem .5rem; }}
 td {{ border-bottom: 1px solid #e3e7ec; padding: .3rem .5rem; }} td.num {{ text-align: right; }}
 figure {{ display: inline-block; width: 48%; margin: .5rem 1% 0 0; }} figure.wide {{ width: 98%; }}
-img {{ width: 100%; }}
+figure svg {{ width: 100%; height: auto; }}
 </style></head><body>
 <h1>{html.escape(ov.title)}</h1>
 <div class="headline">{"".join(f"<p>{html.escape(line)}</p>" for line in ov.headline)}</div>

@@ -4,17 +4,24 @@ A scenario rides on the line of the scenario it branches off until its ``branch_
 where a dot marks the branch and its own line starts; the right end names it with its
 probability and cost, and the branch carries its main differences (``Branches.main_differences``),
 so the picture reads "if MTIA450 fails in 2027Q4, we order 40k more VR300 from then".
-Drawn from the ``Branches`` table alone, with matplotlib's bare ``Figure`` (no pyplot state).
+Drawn from the ``Branches`` table alone: as SVG (``charts/tree.svg`` and ``plan.html``) and as a
+grid of coloured cells on the workbook's ``Tree`` sheet (one row per scenario, one column per
+quarter, each cell in the colour of the scenario whose decisions it follows).
 """
 
 from __future__ import annotations
 
-import io
 import textwrap
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from planner.report.charts import PALETTE
+from planner.report.svg import CHAR, WIDTH, esc, svg_document
+
+HALO = "stroke='white' stroke-width='3' paint-order='stroke'"  # text stays readable across the lines
 
 
 def _positions(branches: pd.DataFrame, quarters: list[str]) -> dict[str, tuple[int, int, str | None]]:
@@ -28,17 +35,31 @@ def _positions(branches: pd.DataFrame, quarters: list[str]) -> dict[str, tuple[i
     return out
 
 
-def tree_png(branches: pd.DataFrame, quarters: list[str]) -> bytes:
-    """The picture as PNG bytes."""
-    from planner.solver.pyomo_hooks import drop_import_hooks
+def _label(b, branches: pd.DataFrame, pos: dict, n: int) -> str:
+    """``name (= the scenarios that never leave it)``."""
+    sharing = [s.scenario for s in branches.itertuples() if s.branch_of == b.scenario and pos[s.scenario][1] >= n]
+    return b.scenario + (f" (= {', '.join(sharing)})" if sharing else "")
 
-    drop_import_hooks()  # or importing matplotlib also loads pyplot and pylab (Pyomo's hook)
-    from matplotlib.figure import Figure
 
+def tree_svg(branches: pd.DataFrame, quarters: list[str]) -> str:
+    """The picture as an SVG document."""
     pos = _positions(branches, quarters)
     n, rows = len(quarters), len(branches)
-    fig = Figure(figsize=(13, 1.6 + 1.15 * rows))
-    ax = fig.add_subplot()
+    labels = {b.scenario: _label(b, branches, pos, n) for b in branches.itertuples()}
+    left, top, gap = 48.0, 56.0, 64.0
+    label_room = max(150.0, 16 + CHAR * max(len(t) for t in labels.values())) if labels else 150.0
+    width = max(WIDTH, 1100)
+    dx = (width - left - label_room) / max(n - 1, 1)
+    height = int(top + gap * max(rows - 1, 0) + 96)
+
+    def x(i: float) -> float:
+        return left + i * dx
+
+    def y(r: float) -> float:
+        return top + r * gap
+
+    body = [f"<line x1='{x(i):.1f}' y1='{top - 16:.1f}' x2='{x(i):.1f}' y2='{y(rows - 1) + 20:.1f}' "
+            f"stroke='#eceef1'/>" for i in range(n)]
     siblings: dict[tuple, int] = {}
     for k, b in enumerate(branches.itertuples()):
         row, start, parent = pos[b.scenario]
@@ -48,31 +69,64 @@ def tree_png(branches: pd.DataFrame, quarters: list[str]) -> bytes:
             continue
         if parent is not None:
             prow = pos[parent][0]
-            x = start - 0.5 + 0.18 * nth
-            ax.plot([x, x, start], [prow, row, row], color=color, linewidth=2.5)
-            ax.plot([x], [prow], "o", color=color, markersize=9, zorder=3)
+            bx = x(start - 0.5 + 0.18 * nth)
+            body.append(f"<polyline points='{bx:.1f},{y(prow):.1f} {bx:.1f},{y(row):.1f} {x(start):.1f},{y(row):.1f}'"
+                        f" fill='none' stroke='{color}' stroke-width='2.5'/>")
+            body.append(f"<circle cx='{bx:.1f}' cy='{y(prow):.1f}' r='5' fill='{color}'/>")
             if b.main_differences:
-                text = textwrap.fill(f"from {quarters[start]}: {b.main_differences}", 70)
-                ax.annotate(text, (start, row), xytext=(6, -6), textcoords="offset points", va="top",
-                            fontsize=8, color=color)
-        ax.plot([start, n - 1], [row, row], color=color, linewidth=2.5)
-        sharing = [s.scenario for s in branches.itertuples() if s.branch_of == b.scenario and
-                   pos[s.scenario][1] >= n]
-        name = b.scenario + (f" (= {', '.join(sharing)})" if sharing else "")
-        ax.annotate(f"{name}\np = {b.probability:.0%}, ${b.cost_usd / 1e9:,.1f}B", (n - 1, row),
-                    xytext=(8, 0), textcoords="offset points", va="center", fontsize=9, color=color)
-    ax.set_xlim(-0.5, n + 4.5)
-    ax.set_ylim(rows - 0.4, -0.8)
-    ax.set_xticks(range(n))
-    ax.set_xticklabels(quarters, rotation=60, fontsize=8)
-    ax.set_yticks([])
-    for side in ("left", "right", "top"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="x", alpha=0.25)
-    ax.set_title("Scenario tree: decisions are shared until a scenario branches (dot), then its own "
-                 "(cost: present value of that scenario)")
-    height = 1.6 + 1.15 * rows
-    fig.subplots_adjust(left=0.02, right=0.98, top=1 - 0.45 / height, bottom=0.75 / height)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    return buffer.getvalue()
+                room = max(40, int((x(n - 1) - x(start) - 12) / 5.8))  # characters that fit before the names
+                lines = textwrap.wrap(f"from {quarters[start]}: {b.main_differences}", room)
+                spans = "".join(f"<tspan x='{x(start) + 6:.1f}' dy='{13 if j else 0}'>{esc(t)}</tspan>"
+                                for j, t in enumerate(lines))
+                body.append(f"<text x='{x(start) + 6:.1f}' y='{y(row) + 16:.1f}' font-size='10' "
+                            f"fill='{color}' {HALO}>{spans}</text>")
+        body.append(f"<line x1='{x(start):.1f}' y1='{y(row):.1f}' x2='{x(n - 1):.1f}' y2='{y(row):.1f}' "
+                    f"stroke='{color}' stroke-width='2.5'/>")
+        body.append(f"<text x='{x(n - 1) + 8:.1f}' y='{y(row) - 2:.1f}' font-size='11' fill='{color}'>"
+                    f"<tspan>{esc(labels[b.scenario])}</tspan><tspan x='{x(n - 1) + 8:.1f}' dy='13'>"
+                    f"p = {b.probability:.0%}, ${b.cost_usd / 1e9:,.1f}B</tspan></text>")
+    base = y(rows - 1) + 30
+    body += [f"<text x='{x(i):.1f}' y='{base:.1f}' font-size='10' text-anchor='end' "
+             f"transform='rotate(-60 {x(i):.1f} {base:.1f})'>{esc(q)}</text>" for i, q in enumerate(quarters)]
+    title = ("Scenario tree: decisions are shared until a scenario branches (dot), then its own "
+             "(cost: present value of that scenario)")
+    return svg_document(title, body, height, width)
+
+
+def _owner(scenario: str, i: int, pos: dict) -> str:
+    """The scenario whose line ``scenario`` follows in quarter ``i``."""
+    _row, start, parent = pos[scenario]
+    return scenario if parent is None or i >= start else _owner(parent, i, pos)
+
+
+def tree_sheet(wb: Workbook, branches: pd.DataFrame, quarters: list[str], index: int) -> None:
+    """The ``Tree`` sheet: scenarios down, quarters across, each cell filled in the colour of the
+    scenario whose decisions it follows; a dot marks where a scenario branches, and the row ends
+    with its probability, present-value cost and main differences."""
+    pos = _positions(branches, quarters)
+    colors = {b.scenario: PALETTE[k % len(PALETTE)] for k, b in enumerate(branches.itertuples())}
+    ws = wb.create_sheet("Tree", index=index)
+    ws["A1"] = ("Scenario tree: each cell has the colour of the scenario whose decisions it follows; "
+                "a dot marks the quarter a scenario branches (also charts/tree.svg)")
+    ws["A1"].font = Font(bold=True)
+    ws.column_dimensions["A"].width = 16
+    for j, q in enumerate(quarters, start=2):
+        ws.cell(row=3, column=j, value=q).alignment = Alignment(text_rotation=90, horizontal="center")
+        ws.column_dimensions[get_column_letter(j)].width = 3.2
+    end = len(quarters) + 2
+    for j, head in enumerate(("probability", "cost (PV)", "main differences"), start=end):
+        ws.cell(row=3, column=j, value=head).font = Font(bold=True)
+    ws.column_dimensions[get_column_letter(end)].width = 11
+    ws.column_dimensions[get_column_letter(end + 1)].width = 12
+    ws.column_dimensions[get_column_letter(end + 2)].width = 80
+    for r, b in enumerate(branches.itertuples(), start=4):
+        ws.cell(row=r, column=1, value=b.scenario).font = Font(bold=True, color=colors[b.scenario])
+        start = pos[b.scenario][1]
+        for i in range(len(quarters)):
+            cell = ws.cell(row=r, column=i + 2, value="●" if pos[b.scenario][2] and i == start else None)
+            cell.fill = PatternFill("solid", fgColor=colors[_owner(b.scenario, i, pos)])
+            cell.font, cell.alignment = Font(color="FFFFFF", bold=True), Alignment(horizontal="center")
+        ws.cell(row=r, column=end, value=float(b.probability)).number_format = "0%"
+        ws.cell(row=r, column=end + 1, value=float(b.cost_usd)).number_format = '"$"#,##0.0,,,"B"'
+        ws.cell(row=r, column=end + 2, value=b.main_differences or None)
+    ws.freeze_panes = "B4"

@@ -1,5 +1,5 @@
 """Write the report: ``plan.xlsx`` (one sheet per table, plus charts), ``csv/<table>.csv``
-and ``charts/*.png``.
+and ``charts/*.svg``.
 
 Files are written atomically: each goes to a temporary name in its target
 folder and is renamed into place, so an interrupted run leaves the previous
@@ -11,7 +11,6 @@ is stored as a plain string in the workbook and prefixed with ``'`` in the CSVs.
 from __future__ import annotations
 
 import fcntl
-import io
 import logging
 import os
 import shutil
@@ -25,10 +24,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from planner.report.charts import ChartBlock, add_excel_charts, chart_blocks, write_pngs
+from planner.report.charts import ChartBlock, add_excel_charts, chart_blocks, excel_chart
 from planner.report.overview import overview
 from planner.report.overview_pages import overview_html, overview_sheet
-from planner.report.tree_chart import tree_png
+from planner.report.svg import chart_svg
+from planner.report.tree_chart import tree_sheet, tree_svg
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def summary_format(metric: str) -> str | None:
     if metric.startswith("peak_accelerators") or metric.endswith("_du"):
         return COUNT
     money = ("total_cost", "best_bound", "expected_cost", "cvar_cost", "worst_cost", "vss", "evpi")
-    if metric in money or metric.endswith("_usd") or metric.startswith("pv_"):
+    if metric in money or metric.endswith(("_usd", "_cost")) or metric.startswith("pv_"):
         return MILLIONS
     return None
 
@@ -149,19 +149,6 @@ def as_new_file(path: Path) -> Path:
     return path
 
 
-def _add_tree(wb: Workbook, tables: dict[str, pd.DataFrame]) -> bytes:
-    """The scenario tree picture (with a Branches table) as a ``Tree`` sheet; returns its PNG."""
-    from openpyxl.drawing.image import Image
-
-    quarters = list(dict.fromkeys(tables["Costs"]["quarter"]))
-    png = tree_png(tables["Branches"], quarters)
-    ws = wb.create_sheet("Tree", index=min(2, len(wb.sheetnames)))
-    ws["A1"] = "Scenario tree: the Branches table as a picture (also charts/tree.png)"
-    ws["A1"].font = Font(bold=True)
-    ws.add_image(Image(io.BytesIO(png)), "A3")
-    return png
-
-
 @contextmanager
 def folder_lock(out_dir: Path) -> Iterator[None]:
     """Hold a lock on the folder itself (``flock`` on its descriptor, so no lock file is left)
@@ -181,7 +168,7 @@ def folder_lock(out_dir: Path) -> Iterator[None]:
 
 def write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool = True,
                  workbook: str = "plan.xlsx", blocks: list[ChartBlock] | None = None) -> list[Path]:
-    """Write ``workbook``, one CSV per table and the chart PNGs into ``out_dir``; returns the files.
+    """Write ``workbook``, one CSV per table and the SVG charts into ``out_dir``; returns the files.
 
     Charts are those of a plan (:func:`planner.report.charts.chart_blocks`) unless ``blocks`` are given.
     The folder is locked while it is written (:func:`folder_lock`), so ``plan.xlsx``, ``csv/`` and
@@ -201,20 +188,22 @@ def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, 
         _write_sheet(wb, name, df)
     if blocks is None:
         blocks = chart_blocks(tables) if charts else []
-    if blocks:
-        add_excel_charts(wb, blocks)
-    tree = _add_tree(wb, tables) if charts and "Branches" in tables else None
+    columns = add_excel_charts(wb, blocks) if blocks else {}
+    svgs = {block.name: chart_svg(block) for block in blocks}
+    if charts and "Branches" in tables:
+        quarters = list(dict.fromkeys(tables["Costs"]["quarter"]))
+        tree_sheet(wb, tables["Branches"], quarters, index=min(2, len(wb.sheetnames)))
+        svgs["tree"] = tree_svg(tables["Branches"], quarters)
+    page = _overview(wb, tables, blocks, columns, svgs) if "Costs" in tables else None
     staged = [Path(tempfile.mkdtemp(prefix=".csv-", dir=out_dir))]
     files = {workbook: out_dir / f".plan-{staged[0].name}.xlsx.tmp"}
     written = [out_dir / workbook]
     try:
-        if blocks:
+        if svgs:
             staged.append(Path(tempfile.mkdtemp(prefix=".charts-", dir=out_dir)))
-            written += [out_dir / "charts" / p.name for p in write_pngs(blocks, staged[1])]
-            if tree is not None:
-                (staged[1] / "tree.png").write_bytes(tree)
-                written.append(out_dir / "charts" / "tree.png")
-        page = _overview(wb, tables, staged[1] if blocks else None) if "Costs" in tables else None
+            for name, svg in svgs.items():
+                (staged[1] / f"{name}.svg").write_text(svg)
+                written.append(out_dir / "charts" / f"{name}.svg")
         wb.save(files[workbook])
         if page is not None:
             files["plan.html"] = out_dir / f".plan-{staged[0].name}.html.tmp"
@@ -225,7 +214,7 @@ def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, 
         for folder in staged:
             as_new_file(folder)
         _swap_folder(staged[0], out_dir / "csv")
-        if blocks:
+        if svgs:
             _swap_folder(staged[1], out_dir / "charts")
         for name, tmp in files.items():
             os.replace(as_new_file(tmp), out_dir / name)
@@ -238,18 +227,12 @@ def _write_report(tables: dict[str, pd.DataFrame], out_dir: Path, charts: bool, 
     return written + [out_dir / "csv" / f"{name.lower()}.csv" for name in tables]
 
 
-def _overview_charts(folder: Path | None) -> dict[str, bytes]:
-    """The charts shown on the overview: the scenario tree (if any), coverage per workload, then the
-    costs (PNG bytes by name)."""
-    if folder is None:
-        return {}
-    paths = [folder / "tree.png"] + sorted(folder.glob("coverage_*.png")) + [folder / "costs.png"]
-    return {p.stem: p.read_bytes() for p in paths if p.exists()}
-
-
-def _overview(wb: Workbook, tables: dict[str, pd.DataFrame], charts: Path | None) -> str:
-    """Add the Overview sheet (first) and return the same page as HTML."""
+def _overview(wb: Workbook, tables: dict[str, pd.DataFrame], blocks: list[ChartBlock], columns: dict[str, int],
+              svgs: dict[str, str]) -> str:
+    """Add the Overview sheet (first) and return the same page as HTML. Both show coverage per
+    workload and the costs; the page also shows the scenario tree (the workbook has its Tree sheet)."""
     ov = overview(tables)
-    pngs = _overview_charts(charts)
-    overview_sheet(wb, ov, pngs)
-    return overview_html(ov, pngs)
+    shown = [b for b in blocks if b.name.startswith("coverage_")] + [b for b in blocks if b.name == "costs"]
+    charts = [excel_chart(wb["ChartData"], b, columns[b.name]) for b in shown]
+    overview_sheet(wb, ov, charts, tree="tree" in svgs)
+    return overview_html(ov, {name: svgs[name] for name in ["tree", *(b.name for b in shown)] if name in svgs})

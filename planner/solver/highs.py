@@ -173,11 +173,15 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
     objective = math.ldexp(out.primal, e) if out.plan is not None else None
     log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
              out.seconds, out.nodes)
+    if out.distrusted:
+        log.warning("HiGHS search %s reported a bound above a plan another search found: numerical trouble "
+                    "in that search; its bound is left out of the gap", ", ".join(map(str, out.distrusted)))
     odd_effort = options.get("mip_heuristic_effort", portfolio.HEURISTIC_EFFORT)
     return _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
                      out.seconds, out.nodes,
                      dict(options, random_seed=f"0..{workers - 1}", workers=workers,
-                          mip_heuristic_effort_odd_searches=odd_effort, objective_scale=f"2**-{e}"))
+                          mip_heuristic_effort_odd_searches=odd_effort, objective_scale=f"2**-{e}",
+                          **({"distrusted_searches": ",".join(map(str, out.distrusted))} if out.distrusted else {})))
 
 
 def _solution(compiled: Compiled, status: highspy.HighsModelStatus, col_value: np.ndarray | None,

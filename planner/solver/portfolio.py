@@ -15,7 +15,12 @@ releases Python's GIL), and joins them through a shared board:
 * every search stops as soon as that gap reaches the target, or when one search ends
   on its own (proved its gap, proved infeasibility, hit a limit).
 
-The plan is the best one posted; the bound is the best one posted. Which search finds
+The plan is the best one posted; the bound is the best one posted by a search whose bounds
+are consistent with every plan. A bound above another search's feasible plan (by more than
+HiGHS's tolerances) can only come from numerical trouble inside that search, so that search's
+bounds are set aside (:attr:`Board.distrusted`): they neither stop the portfolio nor enter its
+gap, and the caller is told. (This is how a badly scaled model showed itself: one search
+returned "optimal" at a cost above another's plan.) Which search finds
 what first depends on thread timing, so with k > 1 two runs of one workbook can return
 different plans, each within the gap (``k = 1`` is the single, repeatable search).
 
@@ -54,6 +59,10 @@ _started: list[threading.Thread] = []
 #: (0,1) .. (6,7) 5.1, 15.6, 6.3, 16.3 s against 5.1, 45+, 5.6, 32.6 s; q28's gap after 60 s over
 #: (0,1) .. (4,5) 0.32, 0.25, 0.21 % against 0.27, 0.49, 0.25 %.
 HEURISTIC_EFFORT = 0.3
+
+#: How far (relative) a search's bound may exceed another's plan before it is distrusted: well
+#: above HiGHS's own optimality tolerances (1e-7 relative), well below a meaningful gap.
+CROSSING_TOLERANCE = 1e-6
 
 
 def search_options(i: int) -> dict[str, object]:
@@ -94,10 +103,20 @@ class Board:
     progress: Progress | None = None  # told (seconds since start, gap) when the gap shrinks
     start: float = field(default_factory=time.perf_counter)
     last_gap: float = math.inf
+    distrusted: set[int] = field(default_factory=set)  # searches whose bound exceeded a plan
 
     @property
     def bound(self) -> float:
-        return max(self.bounds, default=-math.inf)
+        """The best bound of the searches still trusted."""
+        return max((b for i, b in enumerate(self.bounds) if i not in self.distrusted), default=-math.inf)
+
+    def _check_bounds(self) -> None:
+        """Set aside every search whose bound exceeds the best plan by more than
+        ``CROSSING_TOLERANCE`` (relative; called with the lock held)."""
+        slack = CROSSING_TOLERANCE * max(1.0, abs(self.primal))
+        for i, b in enumerate(self.bounds):
+            if b > self.primal + slack:
+                self.distrusted.add(i)
 
     def gap(self) -> float:
         return relative_gap(self.primal, self.bound)
@@ -107,6 +126,7 @@ class Board:
             if objective < self.primal:
                 self.primal, self.plan, self.owner = objective, plan, worker
                 self.version += 1
+                self._check_bounds()
                 self._report()
 
     def post_bound(self, worker: int, bound: float) -> None:
@@ -114,6 +134,7 @@ class Board:
         with self.lock:
             if bound > self.bounds[worker]:
                 self.bounds[worker] = bound
+                self._check_bounds()
                 self._report()
             if self.gap() <= self.target_gap:
                 self.stop.set()
@@ -146,6 +167,7 @@ class Outcome:
     gap: float
     nodes: int
     seconds: float
+    distrusted: tuple[int, ...] = ()  # searches whose bounds exceeded a plan (numerical trouble)
 
 
 def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
@@ -224,13 +246,16 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     finally:  # also on Ctrl-C: every search stops at its next callback
         board.stop.set()
     with board.lock:  # the answer: what the board holds now
+        board._check_bounds()
         primal, plan, bound, nodes = board.primal, board.plan, board.bound, sum(board.nodes)
+        distrusted = tuple(sorted(board.distrusted))
     seconds = time.perf_counter() - t0
     for s in searches:
         if s.error is not None:
             raise s.error
     gap = relative_gap(primal, bound)
-    return Outcome(_status(searches, gap, target_gap), primal, plan, bound, gap, nodes, seconds)
+    trusted = [s for i, s in enumerate(searches) if i not in distrusted]
+    return Outcome(_status(trusted, gap, target_gap), primal, plan, bound, gap, nodes, seconds, distrusted)
 
 
 def join_stragglers(timeout_s: float | None = None) -> None:

@@ -3,9 +3,9 @@
 Pyomo registers a hook on the first import of some libraries, by anyone, that loads more of
 them: for scipy also scipy.stats, .integrate and .spatial (about 0.5 s); for matplotlib also
 pyplot and pylab (about 0.15 s). The planner needs only scipy.sparse (the standard-form
-compiler's matrices) and matplotlib's ``Figure`` with the Agg canvas (the PNG charts). The
-hooks are attributes of Pyomo's deferred-import flags, an internal: if they move, this does
-nothing and the planner is only slower.
+compiler's matrices) and draws its charts without matplotlib, but another library in the same
+process (a notebook's) may import it. The hooks are attributes of Pyomo's deferred-import
+flags, an internal: if they move, this does nothing and the planner is only slower.
 
 For the same reason the planner imports ``pyomo.core`` (components, sets, domains, ``value``,
 ``quicksum``), not ``pyomo.environ``: the latter also registers every solver interface,
