@@ -173,8 +173,8 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
         c, inp, g, t, main_search, kept=kept))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
-        plain = compile_model(build_model(inp, tight=False, fixed=fixed)[0])
-        marginal = marginal_tables(inp, compiled, solution, plain)
+        marginal = marginal_tables(inp, compiled, solution,
+                                   lambda: compile_model(build_model(inp, tight=False, fixed=fixed)[0]))
     provenance = {
         "input_sha256": sha256_of(path),
         "run_id": uuid.uuid4().hex[:12],

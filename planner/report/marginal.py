@@ -25,6 +25,7 @@ and what one more unit of the limit is worth (minus its dual) in both LPs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -100,23 +101,27 @@ def _demand_rows(inp: Inputs, compiled: Compiled) -> dict[tuple, list[tuple[int,
 
 
 def marginal_tables(inp: Inputs, compiled: Compiled, solution: Solution,
-                    plain: Compiled | None = None) -> dict[str, pd.DataFrame]:
+                    plain: Compiled | Callable[[], Compiled] | None = None) -> dict[str, pd.DataFrame]:
     """``Marginal`` (per quarter and workload) and ``Limits`` (per limit row) tables.
 
-    ``plain``: the plain formulation of the same inputs, whose LP relaxation is the long-run
-    view (the tight formulation's demand bounds would cap "one more du" at today's demand).
+    ``plain``: the plain formulation of the same inputs (or a function that builds it, called
+    while the plan view's LPs run), whose LP relaxation is the long-run view (the tight
+    formulation's demand bounds would cap "one more du" at today's demand).
     """
-    plain = plain or compiled
-    compiled_of = {"plan": compiled, "long_run": plain}
-    views = {"plan": continuous_lp(compiled, solution), "long_run": continuous_lp(plain, None)}
-    raises_of = {k: _demand_rows(inp, c) for k, c in compiled_of.items()}
+    make_plain = plain if callable(plain) else (lambda: plain or compiled)
+    raises_of = {"plan": _demand_rows(inp, compiled)}
     keys = list(raises_of["plan"])
-    # the two views are independent LPs: one thread each (HiGHS releases the GIL while it solves)
-    with ThreadPoolExecutor(max_workers=len(views)) as pool:
-        futures = {view: pool.submit(_view, views[view], raises_of[view], keys) for view in views}
+    # the two views are independent LPs: one thread each (HiGHS releases the GIL while it solves),
+    # and the plain model is built here while the plan view's LPs run
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {"plan": pool.submit(_view, continuous_lp(compiled, solution), raises_of["plan"], keys)}
+        plain = make_plain()
+        raises_of["long_run"] = _demand_rows(inp, plain)
+        futures["long_run"] = pool.submit(_view, continuous_lp(plain, None), raises_of["long_run"], keys)
         duals, one_more = {}, {}
         for view, future in futures.items():
             duals[view], one_more[view] = future.result()
+    views = ("plan", "long_run")
     lp = compiled.lp
     row_upper = np.asarray(lp.row_upper_)  # once (see _view)
     activity = magnitude = step = None
