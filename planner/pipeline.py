@@ -190,7 +190,9 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
         with timed(timings, "risk"):
             expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
                            for name, sc in inp.scenarios.items())
-            risk = risk_values(inp, expected, gap, limit, search)
+            # the vss/evpi problems one search each, as many at once as the run has searches
+            risk = risk_values(inp, expected, gap, limit, partial(search, workers=1),
+                               at_once=search.keywords["workers"])
     with timed(timings, "results"):
         tables = report_tables(parts, solution, timings, provenance, marginal, risk)
         if prior is not None:

@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,17 +53,23 @@ class Solution:
 Solver = Callable[[Compiled, float, float], Solution]
 
 
+#: Held while fd 1 is redirected (:func:`_new_highs`): two threads creating HiGHS at once would
+#: otherwise save each other's redirection and leave standard output closed.
+_FD1 = threading.Lock()
+
+
 def _new_highs(options: dict[str, object]) -> highspy.Highs:
     """A HiGHS instance with ``options``; its start-up banner (printed by C++ to fd 1) is dropped."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+    with _FD1:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
     for key, value in options.items():
         h.setOptionValue(key, value)
     return h

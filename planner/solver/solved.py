@@ -43,6 +43,20 @@ class Solved:
     solution: Solution
 
 
+def built(inp: Inputs, fixed: dict[str, dict] | None = None) -> Solved:
+    """The tight model of ``inp`` built and compiled, not yet solved (``solution`` is None): for
+    callers that solve several models at once (:func:`loaded` then loads each plan)."""
+    model, parts = build_model(inp, fixed=fixed)
+    return Solved(model, parts, compile_model(model), None)  # type: ignore[arg-type]
+
+
+def loaded(b: Solved, solution: Solution) -> Solved:
+    """``b`` with its ``solution``, the plan loaded into the model's variables."""
+    if solution.has_plan:
+        load_values(b.compiled, solution)
+    return Solved(b.model, b.parts, b.compiled, solution)
+
+
 def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, dict] | None = None,
                  solver: Solver = solve, timings: dict[str, float] | None = None) -> Solved:
     """Build the tight model of ``inp`` with the decisions in ``fixed`` fixed (decision name ->
@@ -55,10 +69,7 @@ def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, 
         return nullcontext() if timings is None else timed(timings, name)
 
     with stage("build"):
-        model, parts = build_model(inp, fixed=fixed)
-        compiled = compile_model(model)
+        b = built(inp, fixed)
     with stage("solve"):
-        solution = solver(compiled, gap, time_limit_s)
-    if solution.has_plan:
-        load_values(compiled, solution)
-    return Solved(model, parts, compiled, solution)
+        solution = solver(b.compiled, gap, time_limit_s)
+    return loaded(b, solution)
