@@ -1,8 +1,12 @@
-"""The evaluation set: seeded instances nobody tunes on, the default against the plain formulation.
+"""The tuning set and the evaluation set in one run, the default against the plain formulation.
 
-    python -m benchmarks.evaluate [--time-limit S] [--only FAMILY ...] [--out FILE]
+    python -m benchmarks.evaluate [--time-limit S] [--only FAMILY ...] [--sets tuning evaluation] [--out FILE]
 
-Families (seeds fixed here; the tuning set is ``benchmarks.run``'s instances):
+The tuning set is ``benchmarks.run``'s instances (studied and tuned on), in three families:
+``tune-small`` (case302, small-hard, hard-9/22/24/29; time to 1e-5), ``tune-scen`` (scen5, scen20;
+time to 1e-3) and ``tune-large`` (the example and q28; gap after the limit).
+
+The evaluation set's families (seeds fixed here, never tuned on):
 
 * ``d12``: 12 quarters, deterministic, the benchmark's small size (2 sites, 5 offers, a program,
   budgets), 10 seeds, target 1e-5;
@@ -25,7 +29,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.run import machine
+from benchmarks.run import INSTANCES, machine
 from benchmarks.trees import TREE_SIZE, measure, sgm
 from planner.workbook.synthetic import Size, generate, write
 
@@ -38,6 +42,16 @@ class Family:
     seeds: tuple[int, ...]
     target: float
     timed: bool  # True: time to target; False: gap after the limit
+    tuning: tuple[str, ...] = ()  # names of benchmarks.run instances (a tuning family)
+
+    def instances(self, folder: Path) -> list[tuple[str, Path]]:
+        """(label, workbook) of every instance, written into ``folder`` where generated."""
+        if self.tuning:
+            pool = {i.name: i for i in INSTANCES}
+            return [(n, pool[n].path or write(generate(pool[n].size, pool[n].seed), folder / f"{n}.xlsx"))
+                    for n in self.tuning]
+        return [(f"{self.name}-{seed}", write(generate(self.size(seed), seed), folder / f"{self.name}-{seed}.xlsx"))
+                for seed in self.seeds]
 
     def size(self, seed: int) -> Size:
         k = seed - self.seeds[0]
@@ -51,6 +65,10 @@ class Family:
                     budget=True, demand_scale=3.0)
 
 
+TUNING = (Family("tune-small", (), 1e-5, True, ("case302", "small-hard", "hard-9", "hard-22", "hard-24", "hard-29")),
+          Family("tune-scen", (), 1e-3, True, ("scen5", "scen20")),
+          Family("tune-large", (), 1e-4, False, ("example", "q28")))
+
 FAMILIES = (Family("d12", tuple(range(2000, 2010)), 1e-5, True),
             Family("s12", tuple(range(3000, 3010)), 1e-5, True),
             Family("t12", tuple(range(5000, 5006)), 1e-4, True),
@@ -61,35 +79,36 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--only", nargs="*")
+    ap.add_argument("--sets", nargs="*", default=["evaluation"], choices=["tuning", "evaluation"])
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
+    families = (TUNING if "tuning" in args.sets else ()) + (FAMILIES if "evaluation" in args.sets else ())
     folder = Path("/tmp/planner-evaluate")
     folder.mkdir(exist_ok=True)
     lines = [f"Machine: {machine()}; time limit {args.time_limit:g} s.", "",
              "| instance | cols (plain) | plain: time (s) | plain: gap | default: time (s) | default: gap |",
              "|---|---|---|---|---|---|"]
     summary, slower = [], []
-    for fam in FAMILIES:
+    for fam in families:
         if args.only and fam.name not in args.only:
             continue
         values: dict[str, list[float]] = {"plain": [], "tight-2": []}
-        for seed in fam.seeds:
-            path = write(generate(fam.size(seed), seed), folder / f"{fam.name}-{seed}.xlsx")
+        for label, path in fam.instances(folder):
             got = {form: measure(path, form, fam.target, args.time_limit) for form in values}
             for form, r in got.items():
                 t = float(r.get("t_target", args.time_limit))
                 values[form].append(t if fam.timed else 100 * r["gap"])
             p, d = got["plain"], got["tight-2"]
-            lines.append(f"| {fam.name}-{seed} | {p['cols']} | {p.get('t_target', math.nan):.1f} | "
+            lines.append(f"| {label} | {p['cols']} | {p.get('t_target', math.nan):.1f} | "
                          f"{100 * p['gap']:.4f} % | {d.get('t_target', math.nan):.1f} | {100 * d['gap']:.4f} % |")
             print(lines[-1], flush=True)
             a, b = values["plain"][-1], values["tight-2"][-1]
             if b > 1.1 * a and (b - a > 0.5 if fam.timed else b - a > 0.005):
-                slower.append(f"{fam.name}-{seed} ({b:.3g} against {a:.3g} {'s' if fam.timed else '%'})")
+                slower.append(f"{label} ({b:.3g} against {a:.3g} {'s' if fam.timed else '%'})")
         shift = 1.0 if fam.timed else 0.01
         what = f"time to {fam.target:g} (s)" if fam.timed else "gap after the limit (%)"
         pm, dm = sgm(values["plain"], shift), sgm(values["tight-2"], shift)
-        summary.append(f"| {fam.name} | {len(fam.seeds)} | {what} | {pm:.3g} | {dm:.3g} | {dm / pm:.2f} |")
+        summary.append(f"| {fam.name} | {len(values['plain'])} | {what} | {pm:.3g} | {dm:.3g} | {dm / pm:.2f} |")
     lines += ["", "| family | instances | shifted geometric mean of | plain | default | default / plain |",
               "|---|---|---|---|---|---|", *summary, "",
               "default slower than plain by more than 10 %: " + ("; ".join(slower) or "none")]
