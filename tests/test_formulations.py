@@ -61,6 +61,22 @@ def test_benchmark_variants_keep_the_optimum(tmp_path, seed):
         assert result["objective"] == pytest.approx(oracle.objective, rel=1e-7), variant
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_aggregated_capacity_rows_keep_the_optimum(tmp_path, seed):
+    """The per-quarter capacity rows of benchmarks/aggregated.py are valid (implied by coverage
+    and capacity): with them the tight model reaches the plain formulation's optimum (the oracle)
+    on a small random instance with two scenarios; one row per quarter and scenario is added."""
+    from benchmarks.aggregated import add_capacity_rows
+
+    size = Size(quarters=5, workloads=2, hardware=2, sites=2, offers=2, programs=1, budget=True, scenarios=2)
+    inp = load_inputs(write(generate(size, seed), tmp_path / "case.xlsx"))
+    oracle = solve(compile_model(build_model(inp, tight=False)[0]), 1e-9, 120)
+    model, parts = build_model(inp)
+    assert add_capacity_rows(parts) == 5 * 2
+    result = solve(compile_model(model), 1e-9, 120)
+    assert result.objective == pytest.approx(oracle.objective, rel=1e-7)
+
+
 def test_order_bounds_and_funding_row(tmp_path):
     """Tight bounds on a program's orders, and the funding row built from them.
 

@@ -163,3 +163,17 @@ def test_charts_exist_and_point_at_the_right_ranges(tmp_path, small_example):
         assert [p.find(f"{ns}title").text for p in root.iter(f"{ns}polygon")] == ["owned GPUs", "leased GPUs",
                                                                                  "ASICs", "unmet"]
         assert [p.find(f"{ns}title").text for p in root.iter(f"{ns}polyline")] == ["required"]
+
+
+def test_svg_axis_ticks_and_labels():
+    """Round ticks covering the data: 0..7.3M in about 5 steps -> raw step 1.46M, rounded up to
+    2M: 0, 2M, 4M, 6M, 8M; -1,200..1,500 -> raw 540, step 1,000 (1, 2, 2.5, 5 x 10^k):
+    -2k .. 2k; a 2.5 step keeps its decimal."""
+    from planner.report.svg import nice_ticks, tick_label
+
+    ticks = nice_ticks(0.0, 7.3e6)
+    assert ticks == [0.0, 2e6, 4e6, 6e6, 8e6]
+    assert [tick_label(t, 2e6) for t in ticks] == ["0", "2M", "4M", "6M", "8M"]
+    assert nice_ticks(-1200.0, 1500.0) == [-2000.0, -1000.0, 0.0, 1000.0, 2000.0]
+    assert [tick_label(t, 2.5) for t in (2.5, 5.0)] == ["2.5", "5.0"]
+    assert nice_ticks(0.0, 0.0) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]  # an empty chart still has an axis

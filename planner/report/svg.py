@@ -35,7 +35,7 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     magnitude = 10.0 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * (1 - 1e-12))
     first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
-    return [k * step for k in range(first, last + 1)]
+    return [float(f"{k * step:.12g}") for k in range(first, last + 1)]  # 0.6, not 0.6000000000000001
 
 
 def tick_label(value: float, step: float) -> str:
@@ -102,19 +102,30 @@ def _series_colors(block: ChartBlock) -> dict[str, str]:
     return colors
 
 
-def _value_axis(frame: Frame, ticks: list[float], label: str) -> list[str]:
-    """Horizontal grid lines with their values and the axis title, on a vertical value axis."""
+def _value_axis(frame: Frame, ticks: list[float], label: str, horizontal: bool = False) -> list[str]:
+    """Grid lines at ``ticks`` with their values and the axis title: a vertical value axis
+    (lines across, values on the left), or with ``horizontal`` one along the bottom."""
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     out = []
     for t in ticks:
-        y = frame.y(t)
-        out.append(f"<line x1='{frame.left:.1f}' y1='{y:.1f}' x2='{frame.right:.1f}' y2='{y:.1f}' "
-                   f"stroke='{'#888' if t == 0 else '#e2e5e9'}' stroke-width='1'/>")
-        out.append(f"<text x='{frame.left - 6:.1f}' y='{y + 4:.1f}' font-size='10' text-anchor='end'>"
+        color = "#888" if t == 0 else "#e2e5e9"
+        if horizontal:
+            x = frame.x(t)
+            line, text = (x, frame.top, x, frame.bottom), (x, frame.bottom + 14, "middle")
+        else:
+            y = frame.y(t)
+            line, text = (frame.left, y, frame.right, y), (frame.left - 6, y + 4, "end")
+        out.append(f"<line x1='{line[0]:.1f}' y1='{line[1]:.1f}' x2='{line[2]:.1f}' y2='{line[3]:.1f}' "
+                   f"stroke='{color}' stroke-width='1'/>")
+        out.append(f"<text x='{text[0]:.1f}' y='{text[1]:.1f}' font-size='10' text-anchor='{text[2]}'>"
                    f"{tick_label(t, step)}</text>")
-    mid = (frame.top + frame.bottom) / 2
-    out.append(f"<text x='14' y='{mid:.1f}' font-size='11' text-anchor='middle' "
-               f"transform='rotate(-90 14 {mid:.1f})'>{esc(label)}</text>")
+    if horizontal:
+        out.append(f"<text x='{(frame.left + frame.right) / 2:.1f}' y='{frame.bottom + 32:.1f}' font-size='11' "
+                   f"text-anchor='middle'>{esc(label)}</text>")
+    else:
+        mid = (frame.top + frame.bottom) / 2
+        out.append(f"<text x='14' y='{mid:.1f}' font-size='11' text-anchor='middle' "
+                   f"transform='rotate(-90 14 {mid:.1f})'>{esc(label)}</text>")
     return out
 
 
@@ -208,16 +219,7 @@ def _horizontal_svg(block: ChartBlock) -> str:
     frame = Frame(left, below + 8, WIDTH - 24, height - 44, ticks[0], ticks[-1])
     band = (frame.bottom - frame.top) / max(rows, 1)
     bar = band * 0.8 / max(len(names), 1)
-    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
-    body = []
-    for t in ticks:
-        x = frame.x(t)
-        body.append(f"<line x1='{x:.1f}' y1='{frame.top:.1f}' x2='{x:.1f}' y2='{frame.bottom:.1f}' "
-                    f"stroke='{'#333' if t == 0 else '#e2e5e9'}' stroke-width='1'/>")
-        body.append(f"<text x='{x:.1f}' y='{frame.bottom + 14:.1f}' font-size='10' text-anchor='middle'>"
-                    f"{tick_label(t, step)}</text>")
-    body.append(f"<text x='{(frame.left + frame.right) / 2:.1f}' y='{frame.bottom + 32:.1f}' font-size='11' "
-                f"text-anchor='middle'>{esc(block.y_title)}</text>")
+    body = _value_axis(frame, ticks, block.y_title, horizontal=True)
     for r, label in enumerate(labels):
         middle = frame.top + (r + 0.5) * band
         body.append(f"<text x='{frame.left - 6:.1f}' y='{middle + 4:.1f}' font-size='10' text-anchor='end'>"
