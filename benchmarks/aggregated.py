@@ -1,6 +1,7 @@
 """An aggregated capacity row per quarter, for HiGHS's own MIR cuts (issue 17, "close the bound").
 
-    python -m benchmarks.aggregated [--only NAME ...] [--time-limit S]
+    python -m benchmarks.aggregated [--only NAME ...] [--time-limit S]     # tuning instances
+    python -m benchmarks.aggregated --evaluation [--families d12 ...]      # the evaluation set
 
 HiGHS derives mixed-integer rounding cuts from single rows and from short paths of rows
 (at most 6). The whole-block rounding that separates the example's and q28's plans from
@@ -57,11 +58,52 @@ def add_capacity_rows(p: Parts) -> int:
     return len(rows)
 
 
+def _solve(inp, aggregate: bool, target: float, limit: float) -> tuple[int, dict]:
+    model, parts = build_model(inp)
+    added = add_capacity_rows(parts) if aggregate else 0
+    result = solve_tracked(compile_model(model), target, limit, 2)
+    join_stragglers()
+    return added, result
+
+
+def evaluation(families: list[str] | None, limit: float) -> None:
+    """Without and with the rows on the evaluation set (benchmarks.evaluate's families)."""
+    from benchmarks.evaluate import FAMILIES
+    from benchmarks.trees import sgm
+
+    print("| family | instances | shifted geometric mean of | without | with | with / without | worse by > 10 % |")
+    print("|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as d:
+        for fam in FAMILIES:
+            if families and fam.name not in families:
+                continue
+            values: dict[bool, list[float]] = {False: [], True: []}
+            worse = []
+            for label, path in fam.instances(Path(d)):
+                inp = load_inputs(path)
+                for aggregate in (False, True):
+                    r = _solve(inp, aggregate, fam.target, limit)[1]
+                    values[aggregate].append(float(r.get("t_target", limit)) if fam.timed else 100 * r["gap"])
+                a, b = values[False][-1], values[True][-1]
+                if b > 1.1 * a and (b - a > 0.5 if fam.timed else b - a > 0.005):
+                    worse.append(f"{label} ({b:.3g} against {a:.3g})")
+            shift = 1.0 if fam.timed else 0.01
+            pm, dm = sgm(values[False], shift), sgm(values[True], shift)
+            what = f"time to {fam.target:g} (s)" if fam.timed else "gap after the limit (%)"
+            print(f"| {fam.name} | {len(values[False])} | {what} | {pm:.3g} | {dm:.3g} | {dm / pm:.2f} | "
+                  f"{'; '.join(worse) or 'none'} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--evaluation", action="store_true")
+    ap.add_argument("--families", nargs="*")
     ap.add_argument("--only", nargs="*", default=["q28", "example", "case302", "small-hard", "hard-9", "hard-24"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args()
+    if args.evaluation:
+        evaluation(args.families, args.time_limit)
+        return
     pool = {i.name: i for i in INSTANCES}
     print("| instance | target | rows added | without: time (s) | without: gap | with: time (s) | with: gap |")
     print("|---|---|---|---|---|---|---|")
@@ -71,12 +113,7 @@ def main() -> None:
             path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
             inp = load_inputs(path)
             target = inst.gap if inst.gap <= 1e-4 else 1e-4  # large cases: the gap after the limit
-            got = []
-            for aggregate in (False, True):
-                model, parts = build_model(inp)
-                added = add_capacity_rows(parts) if aggregate else 0
-                got.append((added, solve_tracked(compile_model(model), target, args.time_limit, 2)))
-                join_stragglers()
+            got = [_solve(inp, aggregate, target, args.time_limit) for aggregate in (False, True)]
             (_, a), (added, b) = got
             print(f"| {name} | {target:g} | {added} | {a.get('t_target', float('nan')):.1f} | "
                   f"{100 * a['gap']:.4f} % | {b.get('t_target', float('nan')):.1f} | {100 * b['gap']:.4f} % |",

@@ -29,6 +29,8 @@ Variants (all at the matrix level, after the standard-form compile):
 * ``lp-age-20``: ``mip_lp_age_limit = 20`` (default 10): cuts stay in the LP longer.
 * ``pool-1000``: ``mip_pool_soft_limit = 1000`` (default 10000): a smaller cut pool.
 * ``heuristics-0.2``: ``mip_heuristic_effort = 0.2`` (default 0.05).
+* ``no-power-total``: the tight formulation without its ``power_total`` rows (the power rows
+  summed over sites, one per quarter and scenario).
 * ``row-scaled``: each row divided by a power of two so that its largest coefficient is in
   [0.5, 1) (exact in floating point; the budget rows are in dollars).
 """
@@ -178,6 +180,13 @@ def row_scaled(c: Compiled) -> highspy.HighsLp:
     return make_lp(R @ A, cost, lo, up, np.ldexp(rlo, -e), np.ldexp(rup, -e), integer, offset)
 
 
+def without_rows(c: Compiled, family: str) -> highspy.HighsLp:
+    """The compiled LP without the rows of constraint ``family``."""
+    A, cost, lo, up, rlo, rup, integer, offset = _parts(c)
+    keep = np.array([con.parent_component().name != family for con, _sense in c.rows], dtype=bool)
+    return make_lp(A.tocsr()[keep], cost, lo, up, rlo[keep], rup[keep], integer, offset)
+
+
 VARIANTS: dict[str, tuple[Callable[[Compiled], highspy.HighsLp], dict]] = {
     "base": (base, {}),
     "cumulative": (cumulative, {}),
@@ -186,6 +195,7 @@ VARIANTS: dict[str, tuple[Callable[[Compiled], highspy.HighsLp], dict]] = {
     "time-order": (time_order, {}),
     "no-restart": (base, {"mip_allow_restart": False}),
     "row-scaled": (row_scaled, {}),
+    "no-power-total": (lambda c: without_rows(c, "power_total"), {}),
     "pscost-2": (base, {"mip_pscost_minreliable": 2}),
     "pscost-16": (base, {"mip_pscost_minreliable": 16}),
     "lp-age-20": (base, {"mip_lp_age_limit": 20}),

@@ -27,7 +27,7 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False)
     ws["A1"].font = Font(bold=True, size=16)
     row = 3
     for line in ov.headline:
-        ws.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=False)
+        _text_line(ws, row, line)
         row += 1
     row = _section(ws, row + 1, "Next four quarters: what to sign, order, start and fund")
     columns = list(ov.next_actions.columns)
@@ -50,7 +50,7 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False)
         row += 1
     row = _section(ws, row + 2, "What binds")
     for line in ov.binding:
-        ws.cell(row=row, column=1, value=line)
+        _text_line(ws, row, line)
         row += 1
     row = _section(ws, row + 1, "Charts")
     if tree:
@@ -63,6 +63,20 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False)
     ws.page_setup.orientation = "landscape"  # printed (or as PDF) on pages one sheet wide
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+
+#: Characters of 11 pt text across columns A-J (their widths add up to 141) on one line.
+_LINE_CHARS = 150
+
+
+def _text_line(ws, row: int, text: str) -> None:
+    """``text`` across columns A-J, wrapped, so a long sentence stays on the printed page."""
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=10)
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    lines = -(-len(text) // _LINE_CHARS)
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def _section(ws, row: int, title: str) -> int:
