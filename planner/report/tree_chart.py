@@ -129,4 +129,8 @@ def tree_sheet(wb: Workbook, branches: pd.DataFrame, quarters: list[str], index:
         ws.cell(row=r, column=end, value=float(b.probability)).number_format = "0%"
         ws.cell(row=r, column=end + 1, value=float(b.cost_usd)).number_format = '"$"#,##0.0,,,"B"'
         ws.cell(row=r, column=end + 2, value=b.main_differences or None)
+    ws.row_dimensions[3].height = 46  # the quarters, turned upright
     ws.freeze_panes = "B4"
+    ws.page_setup.orientation = "landscape"  # printed one page wide
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
