@@ -207,7 +207,7 @@ class Inputs:
     @cached_property
     def tree(self) -> Tree:
         """Which scenarios share their decisions in each quarter (computed once per inputs)."""
-        return Tree.of(self)
+        return Tree.of(self.scenarios, self.n)
 
     @property
     def risk_aversion(self) -> float:

@@ -15,11 +15,16 @@ The model, the auditor's reading of Actions and the report all read this one str
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from planner.workbook.inputs import Inputs
+
+class Link(Protocol):
+    """What the tree reads of a scenario: the scenario it branches off and from which quarter."""
+
+    branch_of: str | None
+    branch_quarter: int | None
 
 #: The ``scenarios`` label of a decision that every scenario takes.
 ALL = "all"
@@ -35,9 +40,9 @@ class Tree:
     by_quarter: tuple[dict[str, tuple[str, ...]], ...]  # per t: representative -> members in sheet order
 
     @classmethod
-    def of(cls, inp: Inputs) -> Tree:
-        """The tree of ``inp``'s scenarios (links are checked acyclic by the validator)."""
-        scenarios, n = inp.scenarios, inp.n
+    def of(cls, scenarios: Mapping[str, Link], n: int) -> Tree:
+        """The tree of ``scenarios`` (in sheet order) over ``n`` quarters (links are checked acyclic
+        by the validator)."""
         rep: dict[tuple[str, int], str] = {}
         for t in range(n):
             for name in scenarios:
