@@ -229,6 +229,16 @@ def test_scenario_probabilities_must_sum_to_one(tmp_path):
     assert any("Scenarios, column 'probability'" in p and "sum to 1" in p for p in problems), problems
 
 
+def test_a_bad_probability_is_named_without_a_misleading_sum(tmp_path):
+    """Probabilities 0.5 and 'half': the bad cell is named (row 3); the sum of the rest (0.5) is
+    not reported as a second error."""
+    s = add_row(base_case(), "Scenarios", "a", 0.5, 1, header=["scenario", "probability", "inference"])
+    add_row(s, "Scenarios", "b", "half", 2)
+    problems = _problems(write_workbook(s, tmp_path / "p.xlsx"))
+    assert any(p.startswith("Scenarios row 3, column 'probability'") and "half" in p for p in problems), problems
+    assert not any("sum to 1" in p for p in problems), problems
+
+
 def test_program_hardware_cannot_be_leased(tmp_path):
     s = add_row(base_case(), "AsicPrograms", "P", 0, 0, 1,
                 header=["program", "nre_cost", "slip_quarters", "delivery_confidence"])

@@ -28,6 +28,7 @@ def check_scenarios(table: RawTable | None, workloads: dict[str, I.Workload], pr
     out: dict[str, I.Scenario] = {}
     links: dict[str, tuple[int, object, object]] = {}  # name -> (row, branch_of, branch_quarter)
     probabilities: list[float] = []
+    unread = False
     for row, name, multipliers, raw in rows:
         cells = {c.name: chk.cell(sheet, row, c, raw) for c in sheet.columns if c.name != "scenario"}
         if name is None:
@@ -42,6 +43,8 @@ def check_scenarios(table: RawTable | None, workloads: dict[str, I.Workload], pr
         links[name] = (row, cells["branch_of"], cells["branch_quarter"])
         if cells["probability"] is not None:
             probabilities.append(cells["probability"])  # type: ignore[arg-type]
+        else:
+            unread = True  # its own error is reported; a sum without it would only mislead
         if cells["probability"] is None or any(cells[c] is None for c in _SLIPS) or not chk.good(SHEET, row):
             continue
         out[name] = I.Scenario(name, cells["probability"], multipliers, cells["asic_slip_quarters"], row,  # type: ignore[arg-type]
@@ -49,7 +52,7 @@ def check_scenarios(table: RawTable | None, workloads: dict[str, I.Workload], pr
                                delivery_slip=cells["delivery_slip_quarters"],  # type: ignore[arg-type]
                                lease_slip=cells["lease_slip_quarters"], failed=failed)  # type: ignore[arg-type]
     total = sum(probabilities)
-    if probabilities and abs(total - 1.0) > 1e-6:
+    if probabilities and not unread and abs(total - 1.0) > 1e-6:
         chk.add(SHEET, None, "probability", round(total, 9), "probabilities must sum to 1")
     return _linked(out, links, chk)
 
