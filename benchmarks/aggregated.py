@@ -69,7 +69,7 @@ def _solve(inp, aggregate: bool, target: float, limit: float) -> tuple[int, dict
 def evaluation(families: list[str] | None, limit: float) -> None:
     """Without and with the rows on the evaluation set (benchmarks.evaluate's families)."""
     from benchmarks.evaluate import FAMILIES
-    from benchmarks.trees import sgm
+    from benchmarks.trees import much_worse, sgm
 
     print("| family | instances | shifted geometric mean of | without | with | with / without | worse by > 10 % |")
     print("|---|---|---|---|---|---|---|")
@@ -85,7 +85,7 @@ def evaluation(families: list[str] | None, limit: float) -> None:
                     r = _solve(inp, aggregate, fam.target, limit)[1]
                     values[aggregate].append(float(r.get("t_target", limit)) if fam.timed else 100 * r["gap"])
                 a, b = values[False][-1], values[True][-1]
-                if b > 1.1 * a and (b - a > 0.5 if fam.timed else b - a > 0.005):
+                if much_worse(b, a, fam.timed):
                     worse.append(f"{label} ({b:.3g} against {a:.3g})")
             shift = 1.0 if fam.timed else 0.01
             pm, dm = sgm(values[False], shift), sgm(values[True], shift)

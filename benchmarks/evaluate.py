@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.run import INSTANCES, machine
-from benchmarks.trees import TREE_SIZE, measure, sgm
+from benchmarks.trees import TREE_SIZE, measure, much_worse, publish, sgm
 from planner.workbook.synthetic import Size, generate, write
 
 SMALL = dict(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1, budget=True)
@@ -103,7 +103,7 @@ def main() -> None:
                          f"{100 * p['gap']:.4f} % | {d.get('t_target', math.nan):.1f} | {100 * d['gap']:.4f} % |")
             print(lines[-1], flush=True)
             a, b = values["plain"][-1], values["tight-2"][-1]
-            if b > 1.1 * a and (b - a > 0.5 if fam.timed else b - a > 0.005):
+            if much_worse(b, a, fam.timed):
                 slower.append(f"{label} ({b:.3g} against {a:.3g} {'s' if fam.timed else '%'})")
         shift = 1.0 if fam.timed else 0.01
         what = f"time to {fam.target:g} (s)" if fam.timed else "gap after the limit (%)"
@@ -112,10 +112,7 @@ def main() -> None:
     lines += ["", "| family | instances | shifted geometric mean of | plain | default | default / plain |",
               "|---|---|---|---|---|---|", *summary, "",
               "default slower than plain by more than 10 %: " + ("; ".join(slower) or "none")]
-    text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

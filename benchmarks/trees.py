@@ -86,6 +86,20 @@ def sgm(values: list[float], shift: float = 1.0) -> float:
     return math.exp(sum(math.log(v + shift) for v in values) / len(values)) - shift
 
 
+def much_worse(new: float, old: float, timed: bool) -> bool:
+    """``new`` more than 10 % above ``old`` and by more than the noise floor (0.5 s of time to
+    target, or 0.005 points of gap after the limit)."""
+    return new > 1.1 * old and (new - old > 0.5 if timed else new - old > 0.005)
+
+
+def publish(lines: list[str], out: Path | None) -> None:
+    """Print the result table and write it to ``out`` (if given)."""
+    text = "\n".join(lines)
+    print(text)
+    if out:
+        out.write_text(text + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=60.0)
@@ -117,10 +131,7 @@ def main() -> None:
     lines += ["", "| form | shifted geometric mean of time to 1e-4 (s) |", "|---|---|"]
     lines += [f"| {f} | {sgm(v):.2f} |" for f, v in times.items()]
     lines += ["", "default slower than plain by more than 10 %: " + ("; ".join(slower) or "none")]
-    text = "\n".join(lines)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":
