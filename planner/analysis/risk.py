@@ -22,7 +22,7 @@ not thread-safe); only the solves run on the pool's threads, where HiGHS release
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 import pyomo.core as pyo
@@ -90,25 +90,21 @@ def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: f
     expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone.
     Each problem is solved by ``solver``, ``at_once`` of them at a time (see the module docstring)."""
     ev_model = built(expected_value_inputs(inp))
-    alone = {name: _alone_inputs(inp, name) for name in inp.scenarios}
     with ThreadPoolExecutor(max_workers=max(1, at_once)) as pool:
-        def start(b: Solved):
+        def start(b: Solved) -> Future:
             return pool.submit(solver, b.compiled, gap, time_limit_s)
 
         ev_future = start(ev_model)
-        alone_models = {}
-        alone_futures = {}
-        for name, a_inp in alone.items():
-            alone_models[name] = built(a_inp)
-            alone_futures[name] = start(alone_models[name])
+        # each scenario alone: only its optimal cost is needed, so its plan is never loaded
+        alone = {name: start(built(_alone_inputs(inp, name))) for name in inp.scenarios}
         ev = loaded(ev_model, ev_future.result())
         evaluation = None
         if ev.solution.has_plan:
             on_tree = inp if inp.tree.branches else replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
             evaluation = built(on_tree, fixed=_ev_decisions(ev, inp))
             eval_future = start(evaluation)
-        alone_costs = {name: _costs(loaded(alone_models[name], f.result()), alone[name])[0]
-                       for name, f in alone_futures.items()}
+        alone_costs = {name: (s.objective if s.has_plan else math.nan) for name, s in
+                       ((name, f.result()) for name, f in alone.items())}
         ev_costs = _costs(loaded(evaluation, eval_future.result()), inp)[1] if evaluation is not None else {}
     eev = sum(inp.scenarios[sc].probability * c for sc, c in ev_costs.items()) if ev_costs else math.nan
     ws = sum(inp.scenarios[name].probability * c for name, c in alone_costs.items())
