@@ -69,9 +69,10 @@ INSTANCES = [
 
 
 def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: int,
-                  repeatable: bool = False) -> dict[str, float]:
+                  repeatable: bool = False, staged: bool = True) -> dict[str, float]:
     """Solve as the planner does (:func:`planner.solver.highs.solve`, ``workers`` searches, or one search on
-    ``workers`` threads if ``repeatable``), recording when the gap first reached 1 %, 0.1 % and ``gap``."""
+    ``workers`` threads if ``repeatable``; ``staged=False``: no relax-and-fix search), recording when the
+    gap first reached 1 %, 0.1 % and ``gap``."""
     reached: dict[str, float] = {}
 
     def progress(seconds: float, g: float) -> None:
@@ -80,7 +81,8 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
                 reached[key] = seconds
 
     t0 = time.perf_counter()
-    sol = solve(compiled, gap, time_limit, workers=workers, progress=progress, repeatable=repeatable)
+    sol = solve(compiled, gap, time_limit, workers=workers, progress=progress, repeatable=repeatable,
+                staged=staged)
     wall = time.perf_counter() - t0
     join_stragglers()  # a search still finishing must not run into the next measurement
     final_gap = sol.gap if math.isfinite(sol.gap) else math.nan
@@ -91,17 +93,19 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
             "nodes": sol.nodes, **reached}
 
 
-def parse_formulation(formulation: str) -> tuple[bool, int, bool]:
-    """(tight, workers, repeatable) of ``formulation``: ``plain`` or ``tight``, optionally ``-K`` for a
-    portfolio of K searches (``tight-2``: the planner's default on two cores) or ``-Kr`` for one search
-    on K threads (``tight-2r``: ``planner run --repeatable``)."""
+def parse_formulation(formulation: str) -> tuple[bool, int, bool, bool]:
+    """(tight, workers, repeatable, staged) of ``formulation``: ``plain`` or ``tight``, optionally ``-K``
+    for a portfolio of K searches (``tight-2``: the planner's default on two cores, search 1 relaxing and
+    fixing the strategic decisions first), ``-Ks`` for K searches of the whole MILP with seeds alone
+    (``tight-2s``: the default before relax-and-fix) or ``-Kr`` for one search on K threads
+    (``tight-2r``: ``planner run --repeatable``)."""
     name, _, k = formulation.partition("-")
-    return name == "tight", int(k.rstrip("r") or 1), k.endswith("r")
+    return name == "tight", int(k.rstrip("rs") or 1), k.endswith("r"), not k.endswith("s")
 
 
 def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:
     """Measure ``inst`` under ``formulation`` (see :func:`parse_formulation`)."""
-    tight, workers, repeatable = parse_formulation(formulation)
+    tight, workers, repeatable, staged = parse_formulation(formulation)
     path = inst.path if inst.path is not None else write(generate(inst.size, inst.seed), workdir / f"{inst.name}.xlsx")
     row: dict[str, object] = {"instance": inst.name, "formulation": formulation}
     t = time.perf_counter()
@@ -118,7 +122,7 @@ def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) 
     compiled = compile_model(model)
     row["compile"] = time.perf_counter() - t
     row.update(cols=compiled.lp.num_col_, ints=int(compiled.integer.sum()), rows=compiled.lp.num_row_)
-    result = solve_tracked(compiled, inst.gap, time_limit, workers, repeatable)
+    result = solve_tracked(compiled, inst.gap, time_limit, workers, repeatable, staged)
     row["handover"] = row["compile"] + result.pop("pass")
     row.update(result, target=inst.gap)
     if formulation == DEFAULT:  # the report (tables, marginals, charts) is timed for the default only

@@ -32,12 +32,12 @@ TARGET = 1e-5
 def solve_seed(seed: int, formulation: str, time_limit: float, workdir: Path) -> tuple[float, float, float]:
     """(seconds, final gap, objective) of the small synthetic workbook ``seed`` under ``formulation``
     (:func:`benchmarks.run.parse_formulation`)."""
-    tight, workers, repeatable = parse_formulation(formulation)
+    tight, workers, repeatable, staged = parse_formulation(formulation)
     path = write(generate(SMALL, seed), workdir / f"small-{seed}.xlsx")
     model, _ = build_model(load_inputs(path), tight=tight)
     compiled = compile_model(model)
     t = time.perf_counter()
-    sol = solve(compiled, TARGET, time_limit, workers=workers, repeatable=repeatable)
+    sol = solve(compiled, TARGET, time_limit, workers=workers, repeatable=repeatable, staged=staged)
     return time.perf_counter() - t, sol.gap, sol.objective
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pyomo.core as pyo
 
-from benchmarks.run import ROOT, solve_tracked
+from benchmarks.run import ROOT, parse_formulation, solve_tracked
 from planner.model import FIRST_STAGE, build_model
 from planner.solver.compile import compile_model
 from planner.workbook.synthetic import Size, generate, write
@@ -73,11 +73,12 @@ def with_equality_rows(inp):
 def measure(path: Path, formulation: str, gap: float, limit: float) -> dict[str, object]:
     inp = load_inputs(path)
     if formulation == "rows":
-        model, workers = with_equality_rows(inp), 2
+        model, workers, staged = with_equality_rows(inp), 2, True
     else:
-        model, workers = build_model(inp, tight=formulation != "plain")[0], 1 if formulation == "plain" else 2
+        tight, workers, _, staged = parse_formulation(formulation)
+        model = build_model(inp, tight=tight)[0]
     compiled = compile_model(model)
-    result = solve_tracked(compiled, gap, limit, workers)
+    result = solve_tracked(compiled, gap, limit, workers, staged=staged)
     return {"cols": compiled.lp.num_col_, "rows": compiled.lp.num_row_, "scenarios": len(inp.scenarios),
             "classes": sum(len(inp.tree.classes(t)) for t in range(inp.n)), **result}
 

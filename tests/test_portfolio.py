@@ -16,9 +16,10 @@ import pytest
 
 from planner.model import build_model
 from planner.pipeline import plan
-from planner.solver.compile import compile_model
-from planner.solver.highs import solve
-from planner.solver.portfolio import Board, Search, _status, join_stragglers, relative_gap
+from planner.solver import relax_fix
+from planner.solver.compile import compile_model, lp_from_arrays
+from planner.solver.highs import FIXED_OPTIONS, _new_highs, solve
+from planner.solver.portfolio import Board, Search, Stage, _status, join_stragglers, relative_gap, run
 from planner.workbook.synthetic import Size, generate, write
 from planner.workbook.validate import load_inputs
 
@@ -51,6 +52,9 @@ def test_board_keeps_best_plan_and_bound_and_stops_at_target():
     board.post_bound(0, 104.0)
     assert board.stop.is_set() and board.gap() == pytest.approx(1 / 105)
     assert told == sorted(told, reverse=True) and told[-1] == pytest.approx(1 / 105)
+    assert board.bound_source == "search 0 (the MILP)"
+    board.post_bound(1, 104.5, "relaxation")
+    assert board.bound_source == "search 1 (relaxation)"
 
 
 def test_board_sets_aside_a_bound_above_another_searchs_plan():
@@ -93,7 +97,7 @@ def test_portfolio_reaches_the_plain_optimum(tmp_path, seed):
     assert oracle.status == both.status == "optimal"
     assert both.objective == pytest.approx(oracle.objective, rel=1e-7)
     assert both.best_bound <= both.objective * (1 + 1e-9)
-    assert both.options["workers"] == 2
+    assert both.options["workers"] == 2 and both.options["relax_and_fix_search"] != "none"
     x = both.col_value  # the plan is the model's columns, integral where it must be
     assert x is not None and len(x) == compiled.lp.num_col_
     assert all(float(v).is_integer() for v in x[compiled.integer])
@@ -155,3 +159,69 @@ def test_repeatable_setting_gives_the_same_plan_twice(small_example, tmp_path):
     wb.save(path)
     first = _assert_same_plan(path)
     assert first.solution.options["threads"] == 2
+
+
+def _knapsack() -> tuple:
+    """min -5a - 4b - 3c  s.t.  2a + 3b + 2c <= 5,  a, b, c in {0, 1}: the MILP's optimum is -9
+    (a = b = 1; a + c gives -8, b + c gives -7, all three weigh 7)."""
+    import scipy.sparse
+
+    A = scipy.sparse.csc_array(np.array([[2.0, 3.0, 2.0]]))
+    lp = lp_from_arrays(A, np.array([-5.0, -4.0, -3.0]), np.zeros(3), np.ones(3), np.array([-math.inf]),
+                        np.array([5.0]), np.ones(3, dtype=bool), 0.0)
+    return lp, np.array([True, False, False])
+
+
+def _stage(lp, **kw) -> Stage:
+    def make(seconds: float) -> highspy.Highs:
+        h = _new_highs(dict(FIXED_OPTIONS, mip_rel_gap=1e-9, time_limit=seconds))
+        h.passModel(lp)
+        return h
+
+    return Stage(make, **kw)
+
+
+def test_a_relaxation_stage_posts_its_bound_and_no_plan():
+    """R keeps only a whole: a = 1, then by value per weight c = 1 (3 / 2 per unit) and b = 1/3
+    (4 / 3): -5 - 3 - 4/3 = -28/3 (a = 0 gives -7). R's plan (b = 1/3) is no plan of the MILP, so
+    a search of R alone leaves the board without a plan and with the bound -28/3 <= -9."""
+    lp, keep = _knapsack()
+    out = run([_stage(relax_fix.relaxed(lp, keep), plans=False, label="R")], 1e-9, 30)
+    assert out.plan is None and out.primal == math.inf
+    assert out.bound == pytest.approx(-28 / 3, rel=1e-9) and out.bound_source == "search 0 (R)"
+
+
+def test_a_restriction_stage_posts_plans_and_no_bound():
+    """F fixes a = 1: the best with b, c is b = 1 (weight 3 fits, -9; c alone gives -8). Its plan
+    is a plan of the MILP; its bound is not a bound of the MILP, so the board keeps -inf."""
+    lp, keep = _knapsack()
+    f = relax_fix.restricted(lp, keep, np.array([1.0]))
+    out = run([_stage(f, bounds=False, restricted=True)], 1e-9, 30)
+    assert out.primal == pytest.approx(-9.0) and list(np.round(out.plan)) == [1.0, 1.0, 0.0]
+    assert out.bound == -math.inf
+
+
+def test_relax_and_fix_stages_end_at_the_milp_optimum():
+    """R (bound -28/3, a = 1) -> F (a fixed at R's 1: plan -9) -> the MILP itself, which proves -9.
+    The search built by ``relax_fix.search`` goes through all three; alone in a portfolio it ends
+    optimal at -9 with the plan a = b = 1."""
+    lp, keep = _knapsack()
+    last = _stage(lp)
+    out = run([relax_fix.search(lp, keep, dict(FIXED_OPTIONS, mip_rel_gap=1e-9), _new_highs, last)], 1e-9, 30)
+    assert out.status == S.kOptimal
+    assert out.primal == pytest.approx(-9.0) and out.bound == pytest.approx(-9.0)
+    assert list(np.round(out.plan)) == [1.0, 1.0, 0.0]
+    assert relax_fix.search(lp, np.zeros(3, dtype=bool), {}, _new_highs, last) is last
+
+
+def test_strategic_columns_are_phases_and_funding_still_free(small_example):
+    """Strategic: the whole ``phase`` and ``commit`` columns, not orders or leases, and not those
+    fixed by their bounds (a kept decision)."""
+    inp = load_inputs(small_example)
+    compiled = compile_model(build_model(inp)[0])
+    mask = relax_fix.strategic_columns(compiled)
+    names = {v.parent_component().name for v, m in zip(compiled.columns, mask) if m}
+    assert names == {"phase", "commit"}
+    key = next(k for k in build_model(inp)[1].dec["phase"])
+    fixed = compile_model(build_model(inp, fixed={"phase": {key: 0.0}})[0])
+    assert relax_fix.strategic_columns(fixed).sum() == mask.sum() - 1

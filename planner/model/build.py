@@ -98,6 +98,11 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
 #: The whole decisions, taken per class of scenarios (MODEL.md 7 and 10).
 FIRST_STAGE = ("lease", "order", "phase", "commit")
 
+#: The few, lumpy whole decisions: build phases (a whole phase of MW, for the rest of the horizon)
+#: and program funding (all of a program's NRE). The solver's relax-and-fix search
+#: (:mod:`planner.solver.relax_fix`) keeps only these whole in its relaxation and fixes them next.
+STRATEGIC = ("phase", "commit")
+
 
 def first_stage_decisions(p: Parts) -> dict[str, int]:
     """The plan's non-zero whole decisions, keyed like ``order VR200/site0@2028Q2`` (with

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from planner.solver import portfolio
+from planner.solver import portfolio, relax_fix
 from planner.solver.compile import Compiled, copy_lp, scaled_lp
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ class Solution:
     nonzeros: int
     options: dict[str, object] = field(default_factory=dict)
     col_value: np.ndarray | None = None
+    bound_source: str = "the MILP"  # which search (and stage) proved ``best_bound``
 
 
 #: How a MIP is solved: (compiled model, relative gap, time limit in s) -> solution.
@@ -108,7 +109,7 @@ def _single_ticker(h: highspy.Highs, ticker: portfolio.Ticker, e: int) -> None:
 
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
           workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False,
-          ticker: portfolio.Ticker | None = None) -> Solution:
+          ticker: portfolio.Ticker | None = None, staged: bool = True) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
@@ -117,7 +118,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     MIP is instead solved by one search on ``workers`` threads (HiGHS's own parallel branch and
     bound, ``threads = workers``), which gave the same plan in every repeated run measured.
     ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks; ``ticker`` is told
-    (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search."""
+    (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search. ``staged``:
+    the portfolio's search 1 relaxes and fixes the strategic decisions first
+    (:mod:`planner.solver.relax_fix`); False runs every search on the whole MILP (benchmarks)."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
@@ -129,7 +132,7 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
         if parallel:
             options["threads"] = workers
     elif is_mip and workers > 1 and portfolio.supported():
-        return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker)
+        return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker, staged)
     h = _new_highs(options)
     h.passModel(scaled)
     if ticker is not None and is_mip:
@@ -165,15 +168,22 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
 
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
                      workers: int, progress: portfolio.Progress | None,
-                     ticker: portfolio.Ticker | None = None) -> Solution:
-    """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``."""
+                     ticker: portfolio.Ticker | None = None, staged: bool = True) -> Solution:
+    """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``; search 1
+    first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`)."""
 
-    def make(i: int) -> highspy.Highs:
-        h = _new_highs({**portfolio.search_options(i), **options, "random_seed": i})
-        h.passModel(scaled)
-        return h
+    def whole(i: int) -> portfolio.Stage:
+        def make(seconds: float) -> highspy.Highs:
+            h = _new_highs({**portfolio.search_options(i), **options, "random_seed": i, "time_limit": seconds})
+            h.passModel(scaled)
+            return h
 
-    out = portfolio.run(make, workers, float(options["mip_rel_gap"]), float(options["time_limit"]),  # type: ignore[arg-type]
+        return portfolio.Stage(make)
+
+    searches = [whole(i) for i in range(workers)]
+    strategic = relax_fix.strategic_columns(compiled) & staged
+    searches[1] = relax_fix.search(scaled, strategic, {**options, "random_seed": 1}, _new_highs, searches[1])
+    out = portfolio.run(searches, float(options["mip_rel_gap"]), float(options["time_limit"]),  # type: ignore[arg-type]
                         progress, None if ticker is None else
                         lambda s, primal, bound: ticker(s, math.ldexp(primal, e), math.ldexp(bound, e)),
                         TICK_SECONDS)
@@ -184,11 +194,16 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
         log.warning("HiGHS search %s reported a bound above a plan another search found: numerical trouble "
                     "in that search; its bound is left out of the gap", ", ".join(map(str, out.distrusted)))
     odd_effort = options.get("mip_heuristic_effort", portfolio.HEURISTIC_EFFORT)
-    return _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
-                     out.seconds, out.nodes,
-                     dict(options, random_seed=f"0..{workers - 1}", workers=workers,
-                          mip_heuristic_effort_odd_searches=odd_effort, objective_scale=f"2**-{e}",
-                          **({"distrusted_searches": ",".join(map(str, out.distrusted))} if out.distrusted else {})))
+    first_stages = f"1 ({int(strategic.sum())} strategic columns)" if strategic.any() else "none"
+    solution = _solution(compiled, out.status, out.plan, objective, math.ldexp(out.bound, e), out.gap,
+                         out.seconds, out.nodes,
+                         dict(options, random_seed=f"0..{workers - 1}", workers=workers,
+                              mip_heuristic_effort_odd_searches=odd_effort, objective_scale=f"2**-{e}",
+                              relax_and_fix_search=first_stages,
+                              **({"distrusted_searches": ",".join(map(str, out.distrusted))} if out.distrusted
+                                 else {})))
+    solution.bound_source = out.bound_source
+    return solution
 
 
 def _solution(compiled: Compiled, status: highspy.HighsModelStatus, col_value: np.ndarray | None,

@@ -24,6 +24,12 @@ returned "optimal" at a cost above another's plan.) Which search finds
 what first depends on thread timing, so with k > 1 two runs of one workbook can return
 different plans, each within the gap (``k = 1`` is the single, repeatable search).
 
+A search may run in *stages*, several HiGHS runs one after the other on its thread
+(:class:`Stage`): a relaxation of the MILP, whose dual bound is a bound of the MILP but whose
+plans are not plans of it; a restriction (some columns fixed), whose plans are plans of the MILP
+but whose bound is not a bound of it; then the MILP itself. Each stage tells the board only what is
+valid for the MILP (:mod:`planner.solver.relax_fix` builds such a search).
+
 A search that is deep inside HiGHS's root-node heuristics can take a second or two to
 reach its next callback. The portfolio does not wait for it: :func:`run` returns when
 the answer is decided, and the late thread (not a daemon, so Python waits for it at
@@ -97,6 +103,7 @@ class Board:
     owner: int = -1
     version: int = 0
     bounds: list[float] = field(default_factory=list)
+    sources: dict[int, str] = field(default_factory=dict)  # per search: the stage that posted its bound
     nodes: list[int] = field(default_factory=list)  # per search, as last reported
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -109,6 +116,15 @@ class Board:
     def bound(self) -> float:
         """The best bound of the searches still trusted."""
         return max((b for i, b in enumerate(self.bounds) if i not in self.distrusted), default=-math.inf)
+
+    @property
+    def bound_source(self) -> str:
+        """Where the best trusted bound comes from: ``search i (label of its stage)``."""
+        trusted = [(b, i) for i, b in enumerate(self.bounds) if i not in self.distrusted and b > -math.inf]
+        if not trusted:
+            return "none"
+        i = max(trusted)[1]
+        return f"search {i} ({self.sources.get(i, 'the MILP')})"
 
     def _check_bounds(self) -> None:
         """Set aside every search whose bound exceeds the best plan by more than
@@ -129,11 +145,13 @@ class Board:
                 self._check_bounds()
                 self._report()
 
-    def post_bound(self, worker: int, bound: float) -> None:
-        """Record ``bound``; decide the stop when the portfolio's gap reaches the target."""
+    def post_bound(self, worker: int, bound: float, source: str = "the MILP") -> None:
+        """Record ``bound`` (posted by ``source``, a stage's label); decide the stop when the portfolio's
+        gap reaches the target."""
         with self.lock:
             if bound > self.bounds[worker]:
                 self.bounds[worker] = bound
+                self.sources[worker] = source
                 self._check_bounds()
                 self._report()
             if self.gap() <= self.target_gap:
@@ -150,10 +168,41 @@ class Board:
 
 @dataclass
 class Search:
-    """How one search ended: HiGHS's status (None while it runs), or the error it raised."""
+    """How one search ended: HiGHS's status (None while it runs, or when it ended before its last
+    stage), or the error it raised."""
 
     status: highspy.HighsModelStatus | None = None
     error: BaseException | None = None
+
+
+@dataclass
+class Stage:
+    """One HiGHS run of a search and what it may tell the board.
+
+    * ``make(seconds)``: the HiGHS instance with its model passed and its options set, allowed
+      ``seconds`` (what is left of the time limit);
+    * ``bounds``: its dual bound is a bound of the MILP (the MILP's own, or a relaxation's);
+    * ``plans``: its plans are plans of the MILP (the MILP's own, or a restriction's);
+    * ``takes(plan)``: whether a plan of the board is a plan of its model (None: every plan is);
+    * ``restricted``: its model is a restriction of the MILP, so it stops once its own bound is within
+      the target gap of the board's best plan (nothing better enough is left to find in it);
+    * ``relaxation``: its model is a relaxation of the MILP, so it stops once its own best plan is
+      within the target gap of the board's bound (its bound cannot raise the board's any more);
+    * ``then(h)``: the next stage, given this stage's finished HiGHS (None, or no ``then``: the last);
+    * ``label``: what the stage solves, in words (reported with the bound it posts).
+
+    A search whose last stage ends on its own (not interrupted) ends the portfolio; a search that
+    ends before its last stage (no time left, nothing to go on with) does not.
+    """
+
+    make: Callable[[float], highspy.Highs]
+    bounds: bool = True
+    plans: bool = True
+    takes: Callable[[np.ndarray], bool] | None = None
+    restricted: bool = False
+    relaxation: bool = False
+    then: Callable[[highspy.Highs], Stage | None] | None = None
+    label: str = "the MILP"
 
 
 @dataclass
@@ -168,17 +217,19 @@ class Outcome:
     nodes: int
     seconds: float
     distrusted: tuple[int, ...] = ()  # searches whose bounds exceeded a plan (numerical trouble)
+    bound_source: str = "none"  # the search (and stage) whose bound is ``bound``
 
 
-def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
-    """Subscribe the search ``h`` to ``board``: post plans and bounds, pick up better plans, stop."""
+def _attach(h: highspy.Highs, worker: int, board: Board, stage: Stage, nodes_before: int = 0) -> None:
+    """Subscribe stage ``stage`` of search ``worker`` (HiGHS ``h``) to ``board``: post what the stage
+    may post (plans, bounds), pick up better plans it can take, stop when the board says so."""
     seen = [0]
     columns = h.getNumCol()
 
     def improving(event) -> None:  # kCallbackMipImprovingSolution: plan in the model's columns
         out = event.data_out
         plan = np.array(out.mip_solution, dtype=float)
-        if len(plan) == columns:  # (HiGHS documents the original model's columns; guarded all the same)
+        if stage.plans and len(plan) == columns:  # (HiGHS documents the original model's columns)
             board.post_plan(worker, float(out.objective_function_value), plan)
 
     def user_solution(event) -> None:  # kCallbackMipUserSolution: offer the board's plan if better
@@ -189,11 +240,20 @@ def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
             if not board.primal < event.data_out.mip_primal_bound:
                 return
             plan = board.plan
-        event.data_in.setSolution(plan)
+        if stage.takes is None or stage.takes(plan):
+            event.data_in.setSolution(plan)
 
     def interrupt(event) -> None:  # kCallbackMipInterrupt: called at every node, and in the root
-        board.nodes[worker] = int(event.data_out.mip_node_count)
-        board.post_bound(worker, float(event.data_out.mip_dual_bound))
+        out = event.data_out
+        board.nodes[worker] = nodes_before + int(out.mip_node_count)
+        bound = float(out.mip_dual_bound)
+        if stage.bounds:
+            board.post_bound(worker, bound, stage.label)
+        elif stage.restricted and bound >= board.primal - board.target_gap * abs(board.primal):
+            event.data_in.user_interrupt = True
+        own = float(out.mip_primal_bound)
+        if stage.relaxation and own <= board.bound + board.target_gap * abs(own):
+            event.data_in.user_interrupt = True
         if board.stop.is_set():
             event.data_in.user_interrupt = True
 
@@ -202,41 +262,63 @@ def _attach(h: highspy.Highs, worker: int, board: Board) -> None:
     h.cbMipInterrupt.subscribe(interrupt)
 
 
-def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, time_limit_s: float,
-        progress: Progress | None = None, ticker: Ticker | None = None, tick_s: float = 5.0) -> Outcome:
-    """Run ``workers`` searches, ``make(i)`` giving search i's HiGHS instance with the model passed
-    and its options set (seed i); return when the answer is decided (see the module docstring).
-    ``ticker`` is called every ``tick_s`` seconds with the board's plan and bound."""
+def _run_stages(h: highspy.Highs, stage: Stage, worker: int, board: Board, search: Search,
+                deadline: float) -> None:
+    """Run search ``worker`` stage by stage from ``stage`` (HiGHS ``h``), posting each stage's outcome."""
+    nodes_before = 0
+    while True:
+        _attach(h, worker, board, stage, nodes_before)
+        h.run()
+        info = h.getInfo()
+        nodes_before += int(info.mip_node_count)
+        board.nodes[worker] = nodes_before
+        if stage.plans and info.primal_solution_status == 2:  # its own incumbent (also posted by callback)
+            board.post_plan(worker, float(info.objective_function_value), np.array(h.getSolution().col_value))
+        if stage.bounds:
+            board.post_bound(worker, float(info.mip_dual_bound), stage.label)
+        status = h.getModelStatus()
+        if stage.then is None:
+            search.status = status
+            return
+        if board.stop.is_set():
+            search.status = S.kInterrupt
+            return
+        following = stage.then(h)
+        left = deadline - time.perf_counter()
+        if following is None or left <= 0:
+            return  # ended before its last stage: the others go on
+        stage, h = following, following.make(left)
+
+
+def run(searches: list[Stage], target_gap: float, time_limit_s: float, progress: Progress | None = None,
+        ticker: Ticker | None = None, tick_s: float = 5.0) -> Outcome:
+    """Run one search per entry of ``searches`` (its first stage; see :class:`Stage`), each on its own
+    thread; return when the answer is decided (see the module docstring). ``ticker`` is called every
+    ``tick_s`` seconds with the board's plan and bound."""
+    workers = len(searches)
     board = Board(target_gap, bounds=[-math.inf] * workers, nodes=[0] * workers, progress=progress)
-    searches = [Search() for _ in range(workers)]
-    highs = [make(i) for i in range(workers)]  # created here: creating HiGHS redirects fd 1 briefly
-    for i, h in enumerate(highs):
-        _attach(h, i, board)
+    outcomes = [Search() for _ in range(workers)]
+    highs = [stage.make(time_limit_s) for stage in searches]  # here: creating HiGHS redirects fd 1 briefly
 
     def work(i: int) -> None:
-        h, search = highs[i], searches[i]
+        search = outcomes[i]
         try:
-            h.run()
-            info = h.getInfo()
-            search.status, board.nodes[i] = h.getModelStatus(), int(info.mip_node_count)
-            if info.primal_solution_status == 2:  # its own incumbent (also posted by callback)
-                board.post_plan(i, float(info.objective_function_value), np.array(h.getSolution().col_value))
-            board.post_bound(i, float(info.mip_dual_bound))
+            _run_stages(highs[i], searches[i], i, board, search, deadline)
         except BaseException as exc:  # noqa: BLE001 - reported by the caller's thread
             search.error = exc
         finally:
-            if search.status != S.kInterrupt:
+            if search.error is not None or (search.status is not None and search.status != S.kInterrupt):
                 board.stop.set()  # a search that ended on its own ends the portfolio
 
     t0 = board.start = time.perf_counter()
+    deadline = t0 + time_limit_s
     threads = [threading.Thread(target=work, args=(i,), name=f"highs-search-{i}") for i in range(workers)]
     for t in threads:
         t.start()
     _started.extend(threads)
-    deadline = t0 + time_limit_s + 5.0
     next_tick = t0 + tick_s
     try:
-        while not board.stop.is_set() and any(t.is_alive() for t in threads) and time.perf_counter() < deadline:
+        while not board.stop.is_set() and any(t.is_alive() for t in threads) and time.perf_counter() < deadline + 5.0:
             board.stop.wait(0.05)
             if ticker is not None and time.perf_counter() >= next_tick:
                 next_tick += tick_s
@@ -248,14 +330,15 @@ def run(make: Callable[[int], highspy.Highs], workers: int, target_gap: float, t
     with board.lock:  # the answer: what the board holds now
         board._check_bounds()
         primal, plan, bound, nodes = board.primal, board.plan, board.bound, sum(board.nodes)
-        distrusted = tuple(sorted(board.distrusted))
+        distrusted, source = tuple(sorted(board.distrusted)), board.bound_source
     seconds = time.perf_counter() - t0
-    for s in searches:
+    for s in outcomes:
         if s.error is not None:
             raise s.error
     gap = relative_gap(primal, bound)
-    trusted = [s for i, s in enumerate(searches) if i not in distrusted]
-    return Outcome(_status(trusted, gap, target_gap), primal, plan, bound, gap, nodes, seconds, distrusted)
+    trusted = [s for i, s in enumerate(outcomes) if i not in distrusted]
+    return Outcome(_status(trusted, gap, target_gap), primal, plan, bound, gap, nodes, seconds, distrusted,
+                   source)
 
 
 def join_stragglers(timeout_s: float | None = None) -> None:
