@@ -99,7 +99,8 @@ def loop(c: Compiled, rounds: int) -> tuple[float, float, int]:
             if not np.any(np.abs(w) > 1e-12) or np.any(lb[~c.integer & (r != 0)] < 0):
                 continue  # (continuous columns are dropped or kept in s only when >= 0)
             ints = np.where(c.integer, r, 0.0)
-            b = float(np.sum(np.where(w > 0, w * lower[rows], np.where(w < 0, w * upper[rows], 0.0))))
+            with np.errstate(invalid="ignore"):  # 0 * inf in the branch np.where does not take
+                b = float(np.sum(np.where(w > 0, w * lower[rows], np.where(w < 0, w * upper[rows], 0.0))))
             b -= float(ints @ np.where(c.integer, lb, 0.0))  # whole columns shifted to start at 0
             pos = ~c.integer & (r > 0)
             scale = float(np.max(np.abs(ints), initial=0.0)) or 1.0

@@ -69,9 +69,9 @@ INSTANCES = [
 
 
 def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: int,
-                  repeatable: bool = False, staged: bool = True) -> dict[str, float]:
+                  repeatable: bool = False, staged: bool = False) -> dict[str, float]:
     """Solve as the planner does (:func:`planner.solver.highs.solve`, ``workers`` searches, or one search on
-    ``workers`` threads if ``repeatable``; ``staged=False``: no relax-and-fix search), recording when the
+    ``workers`` threads if ``repeatable``; ``staged``: the relax-and-fix search 1), recording when the
     gap first reached 1 %, 0.1 % and ``gap``."""
     reached: dict[str, float] = {}
 
@@ -95,12 +95,12 @@ def solve_tracked(compiled: Compiled, gap: float, time_limit: float, workers: in
 
 def parse_formulation(formulation: str) -> tuple[bool, int, bool, bool]:
     """(tight, workers, repeatable, staged) of ``formulation``: ``plain`` or ``tight``, optionally ``-K``
-    for a portfolio of K searches (``tight-2``: the planner's default on two cores, search 1 relaxing and
-    fixing the strategic decisions first), ``-Ks`` for K searches of the whole MILP with seeds alone
-    (``tight-2s``: the default before relax-and-fix) or ``-Kr`` for one search on K threads
+    for a portfolio of K searches of the whole MILP (``tight-2``: the planner's default on two cores),
+    ``-Kf`` for K searches of which search 1 relaxes and fixes the strategic decisions first
+    (``tight-2f``: ``planner run --relax-and-fix``) or ``-Kr`` for one search on K threads
     (``tight-2r``: ``planner run --repeatable``)."""
     name, _, k = formulation.partition("-")
-    return name == "tight", int(k.rstrip("rs") or 1), k.endswith("r"), not k.endswith("s")
+    return name == "tight", int(k.rstrip("rf") or 1), k.endswith("r"), k.endswith("f")
 
 
 def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:

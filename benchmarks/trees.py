@@ -73,7 +73,7 @@ def with_equality_rows(inp):
 def measure(path: Path, formulation: str, gap: float, limit: float) -> dict[str, object]:
     inp = load_inputs(path)
     if formulation == "rows":
-        model, workers, staged = with_equality_rows(inp), 2, True
+        model, workers, staged = with_equality_rows(inp), 2, False
     else:
         tight, workers, _, staged = parse_formulation(formulation)
         model = build_model(inp, tight=tight)[0]

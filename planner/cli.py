@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
                      "solver_workers in Settings, else one per core, at most 2; 1: repeatable)")
     run.add_argument("--repeatable", action="store_true", help="one HiGHS search on --workers threads "
                      "(HiGHS's own parallel search): the same plan every run (solver_mode in Settings)")
+    run.add_argument("--relax-and-fix", dest="relax_and_fix", action="store_true",
+                     help="search 1 first solves with only phases and funding whole, then with those fixed: "
+                     "better bounds on large deterministic plans, slower on small ones (solver_mode in Settings)")
     run.add_argument("--previous", type=Path, metavar="PLAN",
                      help="a previous plan (report folder or its plan.xlsx): adds the Changes table")
     run.add_argument("--keep-through", dest="keep_through", metavar="QUARTER",
@@ -102,7 +105,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     try:
         result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers,
-                      repeatable=True if args.repeatable else None, previous=args.previous,
+                      repeatable=True if args.repeatable else None,
+                      relax_and_fix=True if args.relax_and_fix else None, previous=args.previous,
                       keep_through=args.keep_through)
     except InputError as err:
         return _print_problems(err, args.input)

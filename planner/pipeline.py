@@ -139,14 +139,16 @@ def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp:
 
 def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | None = None,
          value_of_risk: bool = True, solver_options: dict | None = None,
-         workers: int | None = None, repeatable: bool | None = None,
+         workers: int | None = None, repeatable: bool | None = None, relax_and_fix: bool | None = None,
          previous: Path | str | None = None, keep_through: str | None = None) -> RunResult:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
     :func:`planner.solver.highs.default_workers`); 1 is the single, repeatable search.
     ``repeatable`` (default: ``solver_mode`` = repeatable in Settings): one HiGHS search on
-    ``workers`` threads instead of ``workers`` searches sharing plans.
+    ``workers`` threads instead of ``workers`` searches sharing plans. ``relax_and_fix`` (default:
+    ``solver_mode`` = relax-and-fix): search 1 of the plan's portfolio relaxes and fixes the phases and
+    funding first (:mod:`planner.solver.relax_fix`).
 
     With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
     and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
@@ -168,7 +170,8 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
     search = partial(solve, workers=workers or inp.settings.solver_workers or default_workers(),
                      repeatable=inp.settings.solver_mode == "repeatable" if repeatable is None else repeatable)
     ticker = progress_line if log.isEnabledFor(logging.INFO) else None
-    main_search = partial(search, extra=solver_options, ticker=ticker)
+    staged = inp.settings.solver_mode == "relax-and-fix" if relax_and_fix is None else relax_and_fix
+    main_search = partial(search, extra=solver_options, ticker=ticker, staged=staged)
     solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=lambda c, g, t: solve_or_explain(
         c, inp, g, t, main_search, kept=kept))
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution

@@ -295,10 +295,10 @@ def test_solver_workers_must_be_a_whole_number_of_at_least_one(tmp_path):
         assert problems == [f"Settings row {row}, column 'value': solver_workers: {message} (value {value!r})"]
 
 
-def test_solver_mode_must_be_fast_or_repeatable(tmp_path):
+def test_solver_mode_must_be_one_of_its_choices(tmp_path):
     s = base_case()
     s["Settings"].append(["solver_mode", "fastest"])
     row = len(s["Settings"])
     problems = _problems(write_workbook(s, tmp_path / "w.xlsx"))
-    assert problems == [f"Settings row {row}, column 'value': solver_mode: expected one of fast, repeatable "
-                        "(value 'fastest')"]
+    assert problems == [f"Settings row {row}, column 'value': solver_mode: expected one of fast, repeatable, "
+                        "relax-and-fix (value 'fastest')"]

@@ -85,19 +85,20 @@ def test_status_of_the_portfolio():
     assert _status([Search(S.kTimeLimit), Search(None)], 0.5, 1e-3) == S.kTimeLimit
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_portfolio_reaches_the_plain_optimum(tmp_path, seed):
+@pytest.mark.parametrize("seed, staged", [(0, False), (1, True), (2, False), (2, True)])
+def test_portfolio_reaches_the_plain_optimum(tmp_path, seed, staged):
     """Two searches on the tight model reach the optimum of the plain model solved by one search
-    (an independent oracle), on random small instances with binding budgets."""
+    (an independent oracle), on random small instances with binding budgets; ``staged``: search 1
+    relaxes and fixes the strategic decisions first (``solver_mode = relax-and-fix``)."""
     size = Size(quarters=6, workloads=2, hardware=2, sites=2, offers=3, programs=1, budget=True)
     inp = load_inputs(write(generate(size, seed), tmp_path / "case.xlsx"))
     oracle = solve(compile_model(build_model(inp, tight=False)[0]), 1e-9, 120)
     compiled = compile_model(build_model(inp)[0])
-    both = solve(compiled, 1e-9, 120, workers=2)
+    both = solve(compiled, 1e-9, 120, workers=2, staged=staged)
     assert oracle.status == both.status == "optimal"
     assert both.objective == pytest.approx(oracle.objective, rel=1e-7)
     assert both.best_bound <= both.objective * (1 + 1e-9)
-    assert both.options["workers"] == 2 and both.options["relax_and_fix_search"] != "none"
+    assert both.options["workers"] == 2 and (both.options["relax_and_fix_search"] != "none") == staged
     x = both.col_value  # the plan is the model's columns, integral where it must be
     assert x is not None and len(x) == compiled.lp.num_col_
     assert all(float(v).is_integer() for v in x[compiled.integer])
@@ -225,3 +226,23 @@ def test_strategic_columns_are_phases_and_funding_still_free(small_example):
     key = next(k for k in build_model(inp)[1].dec["phase"])
     fixed = compile_model(build_model(inp, fixed={"phase": {key: 0.0}})[0])
     assert relax_fix.strategic_columns(fixed).sum() == mask.sum() - 1
+
+
+def test_relax_and_fix_setting_reaches_the_plain_optimum(small_example, tmp_path):
+    """``solver_mode = relax-and-fix`` in Settings: the run's search 1 relaxes and fixes (the Solver
+    options say how many strategic columns), and the plan's cost is the optimum of the plain
+    formulation solved by one search (the oracle); without the setting no search is staged."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(small_example)
+    wb["Settings"].append(["solver_mode", "relax-and-fix"])
+    path = tmp_path / "relax-and-fix.xlsx"
+    wb.save(path)
+    oracle = solve(compile_model(build_model(load_inputs(small_example), tight=False)[0]), 1e-9, 120)
+    staged = plan(path, mip_gap=1e-9, value_of_risk=False, workers=2)
+    join_stragglers()
+    assert staged.solution.options["relax_and_fix_search"].endswith("strategic columns)")
+    assert staged.solution.objective == pytest.approx(oracle.objective, rel=1e-7)
+    default = plan(small_example, mip_gap=1e-9, value_of_risk=False, workers=2)
+    join_stragglers()
+    assert default.solution.options["relax_and_fix_search"] == "none"

@@ -109,7 +109,7 @@ def _single_ticker(h: highspy.Highs, ticker: portfolio.Ticker, e: int) -> None:
 
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
           workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False,
-          ticker: portfolio.Ticker | None = None, staged: bool = True) -> Solution:
+          ticker: portfolio.Ticker | None = None, staged: bool = False) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
@@ -118,9 +118,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     MIP is instead solved by one search on ``workers`` threads (HiGHS's own parallel branch and
     bound, ``threads = workers``), which gave the same plan in every repeated run measured.
     ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks; ``ticker`` is told
-    (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search. ``staged``:
-    the portfolio's search 1 relaxes and fixes the strategic decisions first
-    (:mod:`planner.solver.relax_fix`); False runs every search on the whole MILP (benchmarks)."""
+    (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search. ``staged``
+    (``solver_mode = relax-and-fix``): the portfolio's search 1 relaxes and fixes the strategic
+    decisions first (:mod:`planner.solver.relax_fix`); by default every search is of the whole MILP."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
@@ -168,9 +168,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
 
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
                      workers: int, progress: portfolio.Progress | None,
-                     ticker: portfolio.Ticker | None = None, staged: bool = True) -> Solution:
-    """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``; search 1
-    first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`)."""
+                     ticker: portfolio.Ticker | None = None, staged: bool = False) -> Solution:
+    """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``; with
+    ``staged``, search 1 first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`)."""
 
     def whole(i: int) -> portfolio.Stage:
         def make(seconds: float) -> highspy.Highs:

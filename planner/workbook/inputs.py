@@ -24,7 +24,7 @@ class Settings:
     risk_aversion: float = 0.0
     cvar_alpha: float = 0.9
     solver_workers: int | None = None  # None: planner.solver.highs.default_workers()
-    solver_mode: str = "fast"  # fast (shared searches) | repeatable (HiGHS's parallel search)
+    solver_mode: str = "fast"  # fast (shared searches) | repeatable (HiGHS's parallel search) | relax-and-fix
 
 
 @dataclass(frozen=True)

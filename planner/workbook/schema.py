@@ -83,7 +83,10 @@ SETTINGS: tuple[Column, ...] = (
     _c("solver_mode", "choice", "",
        "fast: the searches share plans and bounds, and two runs may return different plans within "
        "the gap; repeatable: HiGHS's own parallel search on solver_workers threads, the same plan "
-       "every run.", required=False, default="fast", choices=("fast", "repeatable")),
+       "every run; relax-and-fix: as fast, but search 1 first solves the plan with only phases and "
+       "funding whole, then with those fixed (better bounds and plans on large deterministic plans, "
+       "slower on small ones and trees).", required=False, default="fast",
+       choices=("fast", "repeatable", "relax-and-fix")),
     _c("risk_aversion", "fraction", "fraction",
        "Weight lambda of CVaR in the objective (1 - lambda) E[cost] + lambda CVaR (with Scenarios).",
        required=False, default=0.0),
