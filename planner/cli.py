@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
                      "(HiGHS's own parallel search): the same plan every run (solver_mode in Settings)")
     run.add_argument("--relax-and-fix", dest="relax_and_fix", action="store_true",
                      help="search 1 first solves with only phases and funding whole, then with those fixed: "
-                     "better bounds on large deterministic plans, slower on small ones (solver_mode in Settings)")
+                     "often a better bound on large deterministic plans, slower on small ones and trees (solver_mode)")
     run.add_argument("--previous", type=Path, metavar="PLAN",
                      help="a previous plan (report folder or its plan.xlsx): adds the Changes table")
     run.add_argument("--keep-through", dest="keep_through", metavar="QUARTER",

@@ -177,3 +177,21 @@ def test_svg_axis_ticks_and_labels():
     assert nice_ticks(-1200.0, 1500.0) == [-2000.0, -1000.0, 0.0, 1000.0, 2000.0]
     assert [tick_label(t, 2.5) for t in (2.5, 5.0)] == ["2.5", "5.0"]
     assert nice_ticks(0.0, 0.0) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]  # an empty chart still has an axis
+
+
+def test_metric_value_sheets_print_one_page_wide(tmp_path, small_example):
+    """Summary and Solver (metric | value) are set to print one page wide, so a PDF or paper copy has
+    each name beside its value (LibreOffice split them over two pages before); the wide tables
+    (Actions) keep their own page breaks."""
+    import openpyxl
+
+    from planner.report.writer import write_report
+
+    write_report(plan(small_example, value_of_risk=False).tables, tmp_path, charts=False)
+    wb = openpyxl.load_workbook(tmp_path / "plan.xlsx")
+    for name in ("Summary", "Solver"):
+        ws = wb[name]
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, name
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
+    actions = wb["Actions"]
+    assert actions.max_column > 2 and not actions.sheet_properties.pageSetUpPr.fitToPage

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import math
 import os
 import shutil
 import tempfile
@@ -102,11 +103,27 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
             for cell in ws[letter][1:]:
                 if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                     cell.number_format = fmt
+    if len(df.columns) <= 2:  # metric | value (Summary, Solver)
+        _one_page_wide(ws)
     if name == "Summary":
         for metric_cell, value_cell in zip(ws["A"][1:], ws["B"][1:]):
             fmt = summary_format(str(metric_cell.value))
             if fmt and isinstance(value_cell.value, (int, float)):
                 value_cell.number_format = fmt
+
+
+def _one_page_wide(ws) -> None:
+    """Print a metric | value sheet one page wide, each name beside its value: long text (binding
+    limits, solver options) wraps in column B, its row made tall enough (15 pt a line, a line
+    being B's width less 2 characters), instead of running across the page."""
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    width = ws.column_dimensions["B"].width
+    for cell in ws["B"][1:]:
+        if isinstance(cell.value, str) and len(cell.value) > width:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.cell(cell.row, 1).alignment = Alignment(vertical="top")
+            ws.row_dimensions[cell.row].height = 15 * math.ceil(len(cell.value) / (width - 2))
 
 
 def remove_leftovers(out_dir: Path) -> None:

@@ -84,8 +84,8 @@ SETTINGS: tuple[Column, ...] = (
        "fast: the searches share plans and bounds, and two runs may return different plans within "
        "the gap; repeatable: HiGHS's own parallel search on solver_workers threads, the same plan "
        "every run; relax-and-fix: as fast, but search 1 first solves the plan with only phases and "
-       "funding whole, then with those fixed (better bounds and plans on large deterministic plans, "
-       "slower on small ones and trees).", required=False, default="fast",
+       "funding whole, then with those fixed (often a better bound on large deterministic plans, "
+       "slower on small ones and on trees).", required=False, default="fast",
        choices=("fast", "repeatable", "relax-and-fix")),
     _c("risk_aversion", "fraction", "fraction",
        "Weight lambda of CVaR in the objective (1 - lambda) E[cost] + lambda CVaR (with Scenarios).",
