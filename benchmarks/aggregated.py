@@ -29,7 +29,6 @@ from planner.model import build_model
 from planner.model.parts import Lin, Parts, constraint
 from planner.solver.compile import compile_model
 from planner.solver.portfolio import join_stragglers
-from planner.workbook.synthetic import generate, write
 from planner.workbook.validate import load_inputs
 
 
@@ -110,7 +109,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name in args.only:
             inst = pool[name]
-            path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
+            path = inst.workbook(Path(d))
             inp = load_inputs(path)
             target = inst.gap if inst.gap <= 1e-4 else 1e-4  # large cases: the gap after the limit
             got = [_solve(inp, aggregate, target, args.time_limit) for aggregate in (False, True)]

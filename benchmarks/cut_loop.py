@@ -32,7 +32,6 @@ from benchmarks.run import INSTANCES
 from planner.model import build_model
 from planner.solver.compile import Compiled, compile_model, copy_lp, scaled_lp
 from planner.solver.highs import FIXED_OPTIONS, _new_highs
-from planner.workbook.synthetic import generate, write
 from planner.workbook.validate import load_inputs
 
 #: Rows aggregated per (quarter, scenario), and where the quarter sits in their index.
@@ -140,7 +139,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name in args.only:
             inst = pool[name]
-            path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
+            path = inst.workbook(Path(d))
             c = compile_model(build_model(load_inputs(path))[0])
             first, after, cuts = loop(c, args.rounds)
             print(f"| {name} | {first:.6e} | {after:.6e} | {cuts} | {highs_root(c):.6e} |", flush=True)

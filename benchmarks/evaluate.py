@@ -55,8 +55,7 @@ class Family:
         """(label, workbook) of every instance, written into ``folder`` where generated."""
         if self.tuning:
             pool = {i.name: i for i in INSTANCES}
-            return [(n, pool[n].path or write(generate(pool[n].size, pool[n].seed), folder / f"{n}.xlsx"))
-                    for n in self.tuning]
+            return [(n, pool[n].workbook(folder)) for n in self.tuning]
         return [(f"{self.name}-{seed}", write(generate(self.size(seed), seed), folder / f"{self.name}-{seed}.xlsx"))
                 for seed in self.seeds]
 

@@ -24,7 +24,6 @@ from benchmarks.variants import FAMILY
 from planner.model import FIRST_STAGE, build_model
 from planner.solver.compile import Compiled, compile_model, copy_lp, scaled_lp
 from planner.solver.highs import FIXED_OPTIONS, _new_highs, continuous_lp, lp_solver
-from planner.workbook.synthetic import generate, write
 from planner.workbook.validate import load_inputs
 
 
@@ -61,7 +60,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name in args.only:
             inst = pool[name]
-            path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
+            path = inst.workbook(Path(d))
             c = compile_model(build_model(load_inputs(path))[0])
             h = lp_solver(continuous_lp(c, None))
             lp_cost = h.getInfo().objective_function_value if h else math.nan

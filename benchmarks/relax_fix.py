@@ -34,7 +34,6 @@ from planner.model import build_model
 from planner.solver import relax_fix
 from planner.solver.compile import compile_model, copy_lp, scaled_lp
 from planner.solver.highs import FIXED_OPTIONS, _new_highs
-from planner.workbook.synthetic import generate, write
 from planner.workbook.validate import load_inputs
 
 
@@ -86,7 +85,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name in args.only:
             inst = pool[name]
-            path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
+            path = inst.workbook(Path(d))
             r = measure(path, args.gap, args.time_limit)
             cells = [f"{100 * r[k]:.3f} %" if k == "gap" else f"{r[k]:.1f}" if "(s)" in k or "seconds" in k
                      else f"{r[k] / 1e9:.4f}B" for k in columns]

@@ -46,6 +46,10 @@ class Instance:
     seed: int = 0
     gap: float = 1e-3
 
+    def workbook(self, folder: Path) -> Path:
+        """The instance's workbook: its file, or the seeded synthetic one written into ``folder``."""
+        return self.path or write(generate(self.size, self.seed), folder / f"{self.name}.xlsx")
+
 
 #: The issue's small case: two sites, five offers, an ASIC program, two workloads, binding budgets.
 SMALL = Size(quarters=12, workloads=2, hardware=3, sites=2, offers=5, programs=1, budget=True, demand_scale=1.0)
@@ -106,7 +110,7 @@ def parse_formulation(formulation: str) -> tuple[bool, int, bool, bool]:
 def run_one(inst: Instance, formulation: str, time_limit: float, workdir: Path) -> dict[str, object]:
     """Measure ``inst`` under ``formulation`` (see :func:`parse_formulation`)."""
     tight, workers, repeatable, staged = parse_formulation(formulation)
-    path = inst.path if inst.path is not None else write(generate(inst.size, inst.seed), workdir / f"{inst.name}.xlsx")
+    path = inst.workbook(workdir)
     row: dict[str, object] = {"instance": inst.name, "formulation": formulation}
     t = time.perf_counter()
     problems: list = []

@@ -53,7 +53,7 @@ from benchmarks.run import INSTANCES, Instance
 from planner.model import build_model
 from planner.solver.compile import Compiled, compile_model, lp_from_arrays, scaled_lp
 from planner.solver.highs import FIXED_OPTIONS, _new_highs
-from planner.workbook.synthetic import Size, generate, write
+from planner.workbook.synthetic import Size
 from planner.workbook.validate import load_inputs
 
 TIMED = ("lease", "order", "phase")
@@ -235,7 +235,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name in names:
             inst = pool[name]
-            path = inst.path or write(generate(inst.size, inst.seed), Path(d) / f"{name}.xlsx")
+            path = inst.workbook(Path(d))
             compiled = compile_model(build_model(load_inputs(path))[0])
             for variant in args.variants:
                 runs = [solve_variant(compiled, variant, inst.gap, args.time_limit, s) for s in args.seeds]
