@@ -182,7 +182,8 @@ def test_svg_axis_ticks_and_labels():
 def test_metric_value_sheets_print_one_page_wide(tmp_path, small_example):
     """Summary and Solver (metric | value) are set to print one page wide, so a PDF or paper copy has
     each name beside its value (LibreOffice split them over two pages before); the wide tables
-    (Actions) keep their own page breaks."""
+    (Actions) keep their own page breaks. Solver's objective and bound are in $M and its gap in %,
+    as in Summary."""
     import openpyxl
 
     from planner.report.writer import write_report
@@ -195,3 +196,6 @@ def test_metric_value_sheets_print_one_page_wide(tmp_path, small_example):
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), name
     actions = wb["Actions"]
     assert actions.max_column > 2 and not actions.sheet_properties.pageSetUpPr.fitToPage
+    formats = {row[0].value: row[1].number_format for row in wb["Solver"].iter_rows(min_row=2)}
+    assert formats["objective"] == formats["best_bound"] == wb["Summary"]["B3"].number_format  # $M, as total_cost
+    assert formats["mip_gap"] == "0.0000%"

@@ -67,12 +67,12 @@ def number_format(table: str, column: str) -> str | None:
 
 
 def summary_format(metric: str) -> str | None:
-    """Excel number format of a Summary value, by metric."""
+    """Excel number format of a Summary or Solver value, by metric."""
     if metric in ("mip_gap",):
         return "0.0000%"
     if metric.startswith("peak_accelerators") or metric.endswith("_du"):
         return COUNT
-    money = ("total_cost", "best_bound", "expected_cost", "cvar_cost", "worst_cost", "vss", "evpi")
+    money = ("total_cost", "objective", "best_bound", "expected_cost", "cvar_cost", "worst_cost", "vss", "evpi")
     if metric in money or metric.endswith(("_usd", "_cost")) or metric.startswith("pv_"):
         return MILLIONS
     return None
@@ -105,7 +105,7 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
                     cell.number_format = fmt
     if len(df.columns) <= 2:  # metric | value (Summary, Solver)
         _one_page_wide(ws)
-    if name == "Summary":
+    if name in ("Summary", "Solver"):
         for metric_cell, value_cell in zip(ws["A"][1:], ws["B"][1:]):
             fmt = summary_format(str(metric_cell.value))
             if fmt and isinstance(value_cell.value, (int, float)):
