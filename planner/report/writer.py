@@ -103,9 +103,8 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
             for cell in ws[letter][1:]:
                 if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
                     cell.number_format = fmt
-    if len(df.columns) <= 2:  # metric | value (Summary, Solver)
+    if list(df.columns) == ["metric", "value"]:  # Summary, Solver
         _one_page_wide(ws)
-    if name in ("Summary", "Solver"):
         for metric_cell, value_cell in zip(ws["A"][1:], ws["B"][1:]):
             fmt = summary_format(str(metric_cell.value))
             if fmt and isinstance(value_cell.value, (int, float)):
