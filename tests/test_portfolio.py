@@ -213,6 +213,12 @@ def test_relax_and_fix_stages_end_at_the_milp_optimum():
     assert out.primal == pytest.approx(-9.0) and out.bound == pytest.approx(-9.0)
     assert list(np.round(out.plan)) == [1.0, 1.0, 0.0]
     assert relax_fix.search(lp, np.zeros(3, dtype=bool), {}, _new_highs, last) is last
+    labels = [r.label for r in out.timeline]
+    assert labels == ["relaxation: only phase and commit whole", "restriction", "the MILP"]
+    assert all(a.end <= b.start + 1e-9 for a, b in zip(out.timeline, out.timeline[1:]))
+    r_stage, f_stage, _ = out.timeline
+    assert r_stage.best_plan_at is None and f_stage.best_plan_at is not None  # R posts no plan, F posts -9
+    assert str(f_stage).startswith("search 0: restriction ")
 
 
 def test_strategic_columns_are_phases_and_funding_still_free(small_example):
@@ -243,6 +249,10 @@ def test_relax_and_fix_setting_reaches_the_plain_optimum(small_example, tmp_path
     join_stragglers()
     assert staged.solution.options["relax_and_fix_search"].endswith("strategic columns)")
     assert staged.solution.objective == pytest.approx(oracle.objective, rel=1e-7)
+    assert staged.solution.stages[0].startswith("search 1: relaxation")  # the Solver sheet's search_stages
+    solver = staged.tables["Solver"].set_index("metric")["value"]
+    assert solver["search_stages"].startswith("search 1: relaxation")
     default = plan(small_example, mip_gap=1e-9, value_of_risk=False, workers=2)
     join_stragglers()
     assert default.solution.options["relax_and_fix_search"] == "none"
+    assert default.solution.stages == () and "search_stages" not in set(default.tables["Solver"]["metric"])

@@ -345,6 +345,8 @@ def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
         ("integer_columns", solution.integer_columns), ("rows", solution.rows),
         ("nonzeros", solution.nonzeros), ("solve_seconds", round(solution.seconds, 3)),
     ]
+    if solution.stages:
+        rows.append(("search_stages", "; ".join(solution.stages)))
     rows += [(f"seconds_{k}", round(v, 3)) for k, v in timings.items()]
     rows += [(f"option_{k}", v) for k, v in solution.options.items()]
     return pd.DataFrame(rows, columns=["metric", "value"])

@@ -48,6 +48,7 @@ class Solution:
     options: dict[str, object] = field(default_factory=dict)
     col_value: np.ndarray | None = None
     bound_source: str = "the MILP"  # which search (and stage) proved ``best_bound``
+    stages: tuple[str, ...] = ()  # relax-and-fix: each stage that ended, with its times (s)
 
 
 #: How a MIP is solved: (compiled model, relative gap, time limit in s) -> solution.
@@ -203,6 +204,10 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
                               **({"distrusted_searches": ",".join(map(str, out.distrusted))} if out.distrusted
                                  else {})))
     solution.bound_source = out.bound_source
+    if strategic.any():  # where search 1's time went, stage by stage
+        solution.stages = tuple(str(r) for r in out.timeline if r.search == 1)
+        for line in solution.stages:
+            log.info("stage of %s", line)
     return solution
 
 

@@ -93,6 +93,23 @@ def relative_gap(primal: float, bound: float) -> float:
     return (primal - bound) / abs(primal) if primal else math.inf
 
 
+@dataclass(frozen=True)
+class StageRun:
+    """One finished stage of a staged search: what it solved, when (seconds since the searches
+    started), how HiGHS ended it, and when the search last improved the portfolio's plan during it."""
+
+    search: int
+    label: str
+    start: float
+    end: float
+    status: str
+    best_plan_at: float | None = None
+
+    def __str__(self) -> str:
+        found = "" if self.best_plan_at is None else f", best plan at {self.best_plan_at:.1f} s"
+        return f"search {self.search}: {self.label} {self.start:.1f}-{self.end:.1f} s ({self.status}{found})"
+
+
 @dataclass
 class Board:
     """What the searches share (objective values in the scaled units the searches see)."""
@@ -105,12 +122,14 @@ class Board:
     bounds: list[float] = field(default_factory=list)
     sources: dict[int, str] = field(default_factory=dict)  # per search: the stage that posted its bound
     nodes: list[int] = field(default_factory=list)  # per search, as last reported
+    plan_found: dict[int, float] = field(default_factory=dict)  # per search: when it last improved the plan (s)
     stop: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
     progress: Progress | None = None  # told (seconds since start, gap) when the gap shrinks
     start: float = field(default_factory=time.perf_counter)
     last_gap: float = math.inf
     distrusted: set[int] = field(default_factory=set)  # searches whose bound exceeded a plan
+    timeline: list[StageRun] = field(default_factory=list)  # every finished stage of a staged search
 
     @property
     def bound(self) -> float:
@@ -142,6 +161,7 @@ class Board:
             if objective < self.primal:
                 self.primal, self.plan, self.owner = objective, plan, worker
                 self.version += 1
+                self.plan_found[worker] = time.perf_counter() - self.start
                 self._check_bounds()
                 self._report()
 
@@ -218,6 +238,7 @@ class Outcome:
     seconds: float
     distrusted: tuple[int, ...] = ()  # searches whose bounds exceeded a plan (numerical trouble)
     bound_source: str = "none"  # the search (and stage) whose bound is ``bound``
+    timeline: tuple[StageRun, ...] = ()  # the stages that ended before the answer, in order of ending
 
 
 def _attach(h: highspy.Highs, worker: int, board: Board, stage: Stage, nodes_before: int = 0) -> None:
@@ -268,6 +289,7 @@ def _run_stages(h: highspy.Highs, stage: Stage, worker: int, board: Board, searc
     nodes_before = 0
     while True:
         _attach(h, worker, board, stage, nodes_before)
+        began = time.perf_counter() - board.start
         h.run()
         info = h.getInfo()
         nodes_before += int(info.mip_node_count)
@@ -277,6 +299,7 @@ def _run_stages(h: highspy.Highs, stage: Stage, worker: int, board: Board, searc
         if stage.bounds:
             board.post_bound(worker, float(info.mip_dual_bound), stage.label)
         status = h.getModelStatus()
+        _log_stage(board, worker, stage.label, began, status)
         if stage.then is None:
             search.status = status
             return
@@ -288,6 +311,23 @@ def _run_stages(h: highspy.Highs, stage: Stage, worker: int, board: Board, searc
         if following is None or left <= 0:
             return  # ended before its last stage: the others go on
         stage, h = following, following.make(left)
+
+
+#: How a stage ended, in words (from HiGHS's status).
+_ENDED = {S.kOptimal: "solved to the gap", S.kTimeLimit: "time limit", S.kInfeasible: "infeasible"}
+
+
+def _log_stage(board: Board, worker: int, label: str, began: float, status: highspy.HighsModelStatus) -> None:
+    """Add the stage just ended to the board's timeline, with when its search last improved the plan."""
+    with board.lock:
+        now = time.perf_counter() - board.start
+        if status == S.kInterrupt:
+            ended = "the portfolio's answer decided" if board.stop.is_set() else "stopped by its rule"
+        else:
+            ended = _ENDED.get(status, str(status).rsplit(".", 1)[-1])
+        found = board.plan_found.get(worker)
+        board.timeline.append(StageRun(worker, label, began, now, ended,
+                                       found if found is not None and found >= began else None))
 
 
 def run(searches: list[Stage], target_gap: float, time_limit_s: float, progress: Progress | None = None,
@@ -331,6 +371,7 @@ def run(searches: list[Stage], target_gap: float, time_limit_s: float, progress:
         board._check_bounds()
         primal, plan, bound, nodes = board.primal, board.plan, board.bound, sum(board.nodes)
         distrusted, source = tuple(sorted(board.distrusted)), board.bound_source
+        timeline = tuple(board.timeline)
     seconds = time.perf_counter() - t0
     for s in outcomes:
         if s.error is not None:
@@ -338,7 +379,7 @@ def run(searches: list[Stage], target_gap: float, time_limit_s: float, progress:
     gap = relative_gap(primal, bound)
     trusted = [s for i, s in enumerate(outcomes) if i not in distrusted]
     return Outcome(_status(trusted, gap, target_gap), primal, plan, bound, gap, nodes, seconds, distrusted,
-                   source)
+                   source, timeline)
 
 
 def join_stragglers(timeout_s: float | None = None) -> None:
