@@ -103,7 +103,7 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     forms, last = args.forms, args.forms[-1]
     lines = [f"Machine: {machine()}; time limit {args.time_limit:g} s.", "",
-             "| instance | cols (plain) | " + " | ".join(f"{f}: time (s) | {f}: gap" for f in forms) + " |",
+             f"| instance | cols ({forms[0]}) | " + " | ".join(f"{f}: time (s) | {f}: gap" for f in forms) + " |",
              "|---|---|" + "---|---|" * len(forms)]
     summary, slower = [], []
     for fam in families:

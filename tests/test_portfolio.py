@@ -214,11 +214,19 @@ def test_relax_and_fix_stages_end_at_the_milp_optimum():
     assert list(np.round(out.plan)) == [1.0, 1.0, 0.0]
     assert relax_fix.search(lp, np.zeros(3, dtype=bool), {}, _new_highs, last) is last
     labels = [r.label for r in out.timeline]
-    assert labels == ["relaxation: only phase and commit whole", "restriction", "the MILP"]
+    assert labels == ["relaxation: only phase and commit whole", "restriction (at most 2.0 s)", "the MILP"]
     assert all(a.end <= b.start + 1e-9 for a, b in zip(out.timeline, out.timeline[1:]))
     r_stage, f_stage, _ = out.timeline
     assert r_stage.best_plan_at is None and f_stage.best_plan_at is not None  # R posts no plan, F posts -9
     assert str(f_stage).startswith("search 0: restriction ")
+
+
+def test_the_restriction_runs_at_most_four_times_as_long_as_the_relaxation():
+    """F's budget is max(2 s, 4 x R's seconds): R in 0.1 s gives 2 s (4 x 0.1 = 0.4 < 2), R in 7.7 s
+    (q28) gives 30.8 s, R in 31 s (the example) 124 s."""
+    assert relax_fix.f_budget(0.1) == pytest.approx(2.0)
+    assert relax_fix.f_budget(7.7) == pytest.approx(30.8)
+    assert relax_fix.f_budget(31.0) == pytest.approx(124.0)
 
 
 def test_strategic_columns_are_phases_and_funding_still_free(small_example):

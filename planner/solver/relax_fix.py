@@ -14,7 +14,8 @@ phases at a good plan's values leaves 0.15 % of root gap, not 0.61 %). So this s
 2. solves **F**, the MILP with the strategic columns fixed at R's solution. F is a restriction:
    its plans are plans of the MILP (the example: $96.73B, against $96.88B found by the whole
    MILP's search in 60 s), its bound is not a bound of it; it stops once its bound is within the
-   target gap of the best plan of the portfolio (there is nothing better enough left in it);
+   target gap of the best plan of the portfolio (there is nothing better enough left in it), or
+   after its budget (:func:`f_budget`: four times R's time, at least 2 s);
 3. searches the MILP itself, as the other searches of the portfolio do.
 
 Stages 1 and 2 are skipped when the model has no strategic column to relax around (no phase that
@@ -34,6 +35,19 @@ from planner.solver.portfolio import Stage
 
 #: Builds a HiGHS instance from options (the caller's, which keeps HiGHS's banner off fd 1).
 NewHighs = Callable[[dict[str, object]], highspy.Highs]
+
+
+#: F's budget: ``F_BUDGET_FACTOR`` times the seconds R took, at least ``F_BUDGET_MIN_S``. Without one, F
+#: ran until the time limit on the large cases (q28: 592 of 600 s, its last better plan at 190 s) and
+#: on trees, where R is solved in well under a second and F is nearly as hard as the MILP.
+F_BUDGET_FACTOR = 4.0
+F_BUDGET_MIN_S = 2.0
+
+
+def f_budget(r_seconds: float) -> float:
+    """Seconds F may run before search 1 goes on to the whole MILP: ``max(F_BUDGET_MIN_S,
+    F_BUDGET_FACTOR * r_seconds)``."""
+    return max(F_BUDGET_MIN_S, F_BUDGET_FACTOR * r_seconds)
 
 
 def strategic_columns(compiled: Compiled) -> np.ndarray:
@@ -79,7 +93,9 @@ def search(lp: highspy.HighsLp, strategic: np.ndarray, options: dict[str, object
             return last  # R found nothing to fix around (no time): go on with the MILP
         values = np.round(np.asarray(r.getSolution().col_value, dtype=float)[strategic])
         f = restricted(lp, strategic, values)
-        return Stage(lambda seconds: highs(f, seconds), bounds=False, restricted=True, label="restriction",
+        budget = f_budget(r.getRunTime())
+        return Stage(lambda seconds: highs(f, min(seconds, budget)), bounds=False, restricted=True,
+                     label=f"restriction (at most {budget:.1f} s)",
                      takes=lambda plan: bool(np.all(np.abs(np.asarray(plan)[strategic] - values) < 0.5)),
                      then=lambda _f: last)
 
