@@ -95,8 +95,9 @@ def relative_gap(primal: float, bound: float) -> float:
 
 @dataclass(frozen=True)
 class StageRun:
-    """One finished stage of a staged search: what it solved, when (seconds since the searches
-    started), how HiGHS ended it, and when the search last improved the portfolio's plan during it."""
+    """One finished stage of a search (a search of the whole MILP has one stage): what it solved,
+    when (seconds since the searches started), how HiGHS ended it, and when the search last
+    improved the portfolio's plan during it."""
 
     search: int
     label: str
@@ -129,7 +130,7 @@ class Board:
     start: float = field(default_factory=time.perf_counter)
     last_gap: float = math.inf
     distrusted: set[int] = field(default_factory=set)  # searches whose bound exceeded a plan
-    timeline: list[StageRun] = field(default_factory=list)  # every finished stage of a staged search
+    timeline: list[StageRun] = field(default_factory=list)  # every finished stage of every search
 
     @property
     def bound(self) -> float:
