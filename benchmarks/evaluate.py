@@ -4,7 +4,9 @@
 
 The tuning set is ``benchmarks.run``'s instances (studied and tuned on), in three families:
 ``tune-small`` (case302, small-hard, hard-9/22/24/29; time to 1e-5), ``tune-scen`` (scen5, scen20;
-time to 1e-3) and ``tune-large`` (the example and q28; gap after the limit).
+time to 1e-3), ``tune-large`` (the example and q28; gap after the limit) and ``tune-d24`` (generated
+as ``d24`` below with seeds 40000-40011, added on 2026-12-02 to study where relax-and-fix loses on
+20-28 quarters without looking at the evaluation sets' instances).
 
 The evaluation set's families (seeds fixed here, never tuned on):
 
@@ -61,7 +63,7 @@ class Family:
 
     def size(self, seed: int) -> Size:
         k = seed - self.seeds[0]
-        kind = self.name.rstrip("b")  # d12b .. d24b: the second evaluation set, the same sizes
+        kind = self.name.rstrip("b").removeprefix("tune-")  # d12b .. d24b, tune-d24: the same sizes
         if kind == "d12":
             return Size(**SMALL)
         if kind == "s12":
@@ -74,7 +76,8 @@ class Family:
 
 TUNING = (Family("tune-small", (), 1e-5, True, ("case302", "small-hard", "hard-9", "hard-22", "hard-24", "hard-29")),
           Family("tune-scen", (), 1e-3, True, ("scen5", "scen20")),
-          Family("tune-large", (), 1e-4, False, ("example", "q28")))
+          Family("tune-large", (), 1e-4, False, ("example", "q28")),
+          Family("tune-d24", tuple(range(40000, 40012)), 1e-4, False))
 
 FAMILIES = (Family("d12", tuple(range(2000, 2010)), 1e-5, True),
             Family("s12", tuple(range(3000, 3010)), 1e-5, True),
