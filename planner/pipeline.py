@@ -31,6 +31,7 @@ from planner.replan.previous import PreviousPlan, read_plan
 from planner.report.marginal import marginal_tables
 from planner.report.results import add_metrics, report_tables
 from planner.report.writer import write_report
+from planner.solver import relax_fix
 from planner.solver.compile import compile_model
 from planner.solver.diagnose import NoPlanError, solve_or_explain
 from planner.solver.highs import Solution, default_workers, solve
@@ -210,10 +211,22 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
     result = RunResult(inp, solution, tables, timings, audit, gap)
     if not audit.passed:
         raise AuditError(result)
-    if solution.status != "optimal":
-        log.warning("the solver stopped (%s) with a plan %.4f%% from the best bound; it may not be optimal",
-                    solution.status, 100 * solution.gap)
+    _warn_if_not_optimal(solution, inp, not staged and search.keywords["workers"] > 1
+                         and not search.keywords["repeatable"])
     return result
+
+
+def _warn_if_not_optimal(solution: Solution, inp: Inputs, unstaged_portfolio: bool) -> None:
+    """Log how far a plan the solver stopped on (time limit) may be from optimal, and what to try
+    (:func:`planner.solver.relax_fix.advice`; ``unstaged_portfolio``: the run had two or more searches
+    and none relaxed and fixed)."""
+    if solution.status == "optimal":
+        return
+    log.warning("the solver stopped (%s) with a plan %.4f%% from the best bound; it may not be optimal",
+                solution.status, 100 * solution.gap)
+    hint = relax_fix.advice(unstaged_portfolio, inp.n, len(inp.scenarios), solution.gap)
+    if hint:
+        log.warning(hint)
 
 
 __all__ = ["AuditError", "InputError", "NoPlanError", "RunResult", "load", "plan", "timed"]

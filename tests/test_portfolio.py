@@ -229,6 +229,18 @@ def test_the_restriction_runs_at_most_four_times_as_long_as_the_relaxation():
     assert relax_fix.f_budget(31.0) == pytest.approx(124.0)
 
 
+def test_relax_and_fix_is_advised_only_for_long_deterministic_plans_left_far_from_their_bound():
+    """The advice after a run the time limit stopped: the example's 26 quarters, one scenario, 0.45 %
+    left (0.0045 > 0.003) by two whole searches get it; not at 0.2 % (below 0.3 %), not at 19
+    quarters, not with 3 scenarios, not when search 1 already relaxed and fixed or the run had
+    no portfolio (``unused`` False)."""
+    assert "--relax-and-fix" in relax_fix.advice(True, 26, 1, 0.0045)
+    assert "0.45 %" in relax_fix.advice(True, 26, 1, 0.0045)
+    for unused, quarters, scenarios, gap in ((True, 26, 1, 0.002), (True, 19, 1, 0.0045),
+                                             (True, 26, 3, 0.0045), (False, 26, 1, 0.0045)):
+        assert relax_fix.advice(unused, quarters, scenarios, gap) is None
+
+
 def test_strategic_columns_are_phases_and_funding_still_free(small_example):
     """Strategic: the whole ``phase`` and ``commit`` columns, not orders or leases, and not those
     fixed by their bounds (a kept decision)."""
