@@ -6,7 +6,10 @@ The tuning set is ``benchmarks.run``'s instances (studied and tuned on), in thre
 ``tune-small`` (case302, small-hard, hard-9/22/24/29; time to 1e-5), ``tune-scen`` (scen5, scen20;
 time to 1e-3), ``tune-large`` (the example and q28; gap after the limit) and ``tune-d24`` (generated
 as ``d24`` below with seeds 40000-40011, added on 2026-12-02 to study where relax-and-fix loses on
-20-28 quarters without looking at the evaluation sets' instances).
+20-28 quarters without looking at the evaluation sets' instances), ``tune-t7`` (trees of the ``t12``
+size with 7 or 8 scenarios, seeds 26000-26011, time to 1e-4) and ``tune-s20`` (scen20's size with 12, 16
+or 20 scenarios, seeds 27000-27008, time to 1e-3), both added on 2026-12-06 to look for the default's
+loss against plain on scenario models without looking at the evaluation sets' instances.
 
 The evaluation set's families (seeds fixed here, never tuned on):
 
@@ -64,6 +67,11 @@ class Family:
     def size(self, seed: int) -> Size:
         k = seed - self.seeds[0]
         kind = self.name.rstrip("b").removeprefix("tune-")  # d12b .. d24b, tune-d24: the same sizes
+        if kind == "s20":  # scen20's size with 12, 16 or 20 scenarios
+            return Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,
+                        scenarios=(12, 16, 20)[seed % 3], risk_aversion=0.3)
+        if kind == "t7":  # the t12 size with 7 or 8 scenarios
+            return Size(**TREE_SIZE, scenarios=7 + seed % 2)
         if kind == "d12":
             return Size(**SMALL)
         if kind == "s12":
@@ -77,7 +85,9 @@ class Family:
 TUNING = (Family("tune-small", (), 1e-5, True, ("case302", "small-hard", "hard-9", "hard-22", "hard-24", "hard-29")),
           Family("tune-scen", (), 1e-3, True, ("scen5", "scen20")),
           Family("tune-large", (), 1e-4, False, ("example", "q28")),
-          Family("tune-d24", tuple(range(40000, 40012)), 1e-4, False))
+          Family("tune-d24", tuple(range(40000, 40012)), 1e-4, False),
+          Family("tune-t7", tuple(range(26000, 26012)), 1e-4, True),
+          Family("tune-s20", tuple(range(27000, 27009)), 1e-3, True))
 
 FAMILIES = (Family("d12", tuple(range(2000, 2010)), 1e-5, True),
             Family("s12", tuple(range(3000, 3010)), 1e-5, True),
