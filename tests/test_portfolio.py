@@ -16,7 +16,7 @@ import pytest
 
 from planner.model import build_model
 from planner.pipeline import plan
-from planner.solver import relax_fix
+from planner.solver import portfolio, relax_fix
 from planner.solver.compile import compile_model, lp_from_arrays
 from planner.solver.highs import FIXED_OPTIONS, _new_highs, solve
 from planner.solver.portfolio import Board, Search, Stage, _status, join_stragglers, relative_gap, run
@@ -180,6 +180,20 @@ def _stage(lp, **kw) -> Stage:
         return h
 
     return Stage(make, **kw)
+
+
+def test_stage_stop_rules_need_a_plan_to_compare():
+    """Target 1e-4. A relaxation with plan 100 stops once the board's bound is at least
+    100 - 1e-4 x 100 = 99.99 (99.995: stop; 99.98: go on). Before its first plan HiGHS reports
+    +inf, and inf <= bound + 1e-4 x inf holds in floating point for any finite bound: the rule must
+    not stop a relaxation that starts after the board has a bound (it did, in 0 s). A restriction
+    with bound 99.995 stops against a board plan of 100 (>= 99.99), not against 100.5 (100.5 -
+    0.01005 = 100.48995), and never while the board has no plan."""
+    relaxed, restricted = portfolio.relaxation_done, portfolio.restriction_done
+    assert relaxed(100.0, 99.995, 1e-4) and not relaxed(100.0, 99.98, 1e-4)
+    assert not relaxed(math.inf, 99.995, 1e-4) and not relaxed(math.inf, -math.inf, 1e-4)
+    assert restricted(99.995, 100.0, 1e-4) and not restricted(99.995, 100.5, 1e-4)
+    assert not restricted(99.995, math.inf, 1e-4) and not restricted(-math.inf, 100.0, 1e-4)
 
 
 def test_a_relaxation_stage_posts_its_bound_and_no_plan():

@@ -242,6 +242,21 @@ class Outcome:
     timeline: tuple[StageRun, ...] = ()  # the stages that ended before the answer, in order of ending
 
 
+def restriction_done(own_bound: float, primal: float, target_gap: float) -> bool:
+    """A restriction's search can stop: its bound ``own_bound`` is within ``target_gap`` (relative) of the
+    board's best plan ``primal``, ``own_bound >= primal - target_gap * |primal|``, so no plan of it is
+    better than the board's by more than the target (False while the board has no plan)."""
+    return math.isfinite(primal) and own_bound >= primal - target_gap * abs(primal)
+
+
+def relaxation_done(own_plan: float, bound: float, target_gap: float) -> bool:
+    """A relaxation's search can stop: its best plan ``own_plan`` (a plan of the relaxation) is within
+    ``target_gap`` of the board's bound, ``own_plan <= bound + target_gap * |own_plan|``, so its own bound
+    cannot raise the board's by more than the target. False while the relaxation has no plan
+    (``own_plan`` = inf: HiGHS's first callbacks, before its first plan), whatever the board's bound."""
+    return math.isfinite(own_plan) and own_plan <= bound + target_gap * abs(own_plan)
+
+
 def _attach(h: highspy.Highs, worker: int, board: Board, stage: Stage, nodes_before: int = 0) -> None:
     """Subscribe stage ``stage`` of search ``worker`` (HiGHS ``h``) to ``board``: post what the stage
     may post (plans, bounds), pick up better plans it can take, stop when the board says so."""
@@ -271,10 +286,9 @@ def _attach(h: highspy.Highs, worker: int, board: Board, stage: Stage, nodes_bef
         bound = float(out.mip_dual_bound)
         if stage.bounds:
             board.post_bound(worker, bound, stage.label)
-        elif stage.restricted and bound >= board.primal - board.target_gap * abs(board.primal):
+        elif stage.restricted and restriction_done(bound, board.primal, board.target_gap):
             event.data_in.user_interrupt = True
-        own = float(out.mip_primal_bound)
-        if stage.relaxation and own <= board.bound + board.target_gap * abs(own):
+        if stage.relaxation and relaxation_done(float(out.mip_primal_bound), board.bound, board.target_gap):
             event.data_in.user_interrupt = True
         if board.stop.is_set():
             event.data_in.user_interrupt = True
