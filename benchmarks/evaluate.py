@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,21 +66,24 @@ class Family:
                 for seed in self.seeds]
 
     def size(self, seed: int) -> Size:
-        k = seed - self.seeds[0]
-        kind = self.name.rstrip("b").removeprefix("tune-")  # d12b .. d24b, tune-d24: the same sizes
-        if kind == "s20":  # scen20's size with 12, 16 or 20 scenarios
-            return Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,
-                        scenarios=(12, 16, 20)[seed % 3], risk_aversion=0.3)
-        if kind == "t7":  # the t12 size with 7 or 8 scenarios
-            return Size(**TREE_SIZE, scenarios=7 + seed % 2)
-        if kind == "d12":
-            return Size(**SMALL)
-        if kind == "s12":
-            return Size(**SMALL, scenarios=3 + k % 6, risk_aversion=0.3)
-        if kind == "t12":
-            return Size(**TREE_SIZE, scenarios=3 + k % 6)
-        return Size(quarters=(20, 24, 28)[k % 3], workloads=3, hardware=4, sites=4, offers=8, programs=3,
-                    budget=True, demand_scale=3.0)
+        """The workbook size of ``seed``: by the family's kind (its name without ``tune-`` and a trailing
+        ``b``: d12b .. d24b and tune-d24 have the sizes of d12 .. d24), from the seed and its index ``k``."""
+        kind = self.name.rstrip("b").removeprefix("tune-")
+        return SIZES[kind](seed, seed - self.seeds[0])
+
+
+#: Size of a family's instance by kind, from (seed, index of the seed in the family).
+SIZES: dict[str, Callable[[int, int], Size]] = {
+    "d12": lambda seed, k: Size(**SMALL),
+    "s12": lambda seed, k: Size(**SMALL, scenarios=3 + k % 6, risk_aversion=0.3),
+    "t12": lambda seed, k: Size(**TREE_SIZE, scenarios=3 + k % 6),
+    "d24": lambda seed, k: Size(quarters=(20, 24, 28)[k % 3], workloads=3, hardware=4, sites=4, offers=8,
+                                programs=3, budget=True, demand_scale=3.0),
+    # scen20's size with 12, 16 or 20 scenarios; the t12 size with 7 or 8 scenarios
+    "s20": lambda seed, k: Size(quarters=12, workloads=3, hardware=3, sites=2, offers=5, programs=2, budget=True,
+                                scenarios=(12, 16, 20)[seed % 3], risk_aversion=0.3),
+    "t7": lambda seed, k: Size(**TREE_SIZE, scenarios=7 + seed % 2),
+}
 
 
 TUNING = (Family("tune-small", (), 1e-5, True, ("case302", "small-hard", "hard-9", "hard-22", "hard-24", "hard-29")),
