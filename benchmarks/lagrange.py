@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 from benchmarks.run import INSTANCES
 from planner.model import build_model
 from planner.solver.compile import Compiled, compile_model, copy_lp, lp_from_arrays, scaled_lp
-from planner.solver.highs import FIXED_OPTIONS, _new_highs
+from planner.solver.highs import FIXED_OPTIONS, _new_highs, lp_solver
 from planner.workbook.validate import load_inputs
 
 #: Where a row family's index holds the quarter (of service, or of ordering for the supply rows).
@@ -70,9 +70,8 @@ class Problem:
                                         shape=(c.lp.num_row_, c.lp.num_col_)).tocsr()
         relaxed = copy_lp(lp)
         relaxed.integrality_ = []
-        h = _new_highs(dict(FIXED_OPTIONS, solver="simplex"))
-        h.passModel(relaxed)
-        h.run()
+        h = lp_solver(relaxed)
+        assert h is not None, "the LP relaxation has no optimum"
         sol = h.getSolution()
         self.lp_value = h.getInfo().objective_function_value
         self.y, self.d = np.array(sol.row_dual), np.array(sol.col_dual)
