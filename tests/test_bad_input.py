@@ -215,13 +215,6 @@ def test_missing_workload_column_and_sheet(tmp_path):
     assert any(p.startswith("Providers: required sheet is missing") for p in problems), problems
 
 
-def test_existing_fleet_beyond_existing_power(tmp_path):
-    s = add_row(base_case(), "ExistingFleet", "H100", "dc1", 1500, "2027Q2",
-                header=["hardware", "site", "units", "last_quarter"])
-    problems = _problems(write_workbook(s, tmp_path / "fleet.xlsx"))
-    assert any("ExistingFleet row 2, column 'units'" in p and "1.500 MW" in p for p in problems), problems
-
-
 def test_scenario_probabilities_must_sum_to_one(tmp_path):
     s = add_row(base_case(), "Scenarios", "a", 0.5, 1, header=["scenario", "probability", "inference"])
     add_row(s, "Scenarios", "b", 0.4, 2)

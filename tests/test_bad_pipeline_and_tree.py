@@ -12,7 +12,7 @@ import pytest
 
 from planner.workbook.errors import InputError
 from planner.workbook.validate import load_inputs
-from tests.helpers import add_row, base_case, setcell, write_workbook
+from tests.helpers import add_row, base_case, write_workbook
 from tests.test_tree import SCENARIOS
 
 
@@ -43,38 +43,6 @@ def test_pipeline_errors_are_located_and_reported_together(tmp_path):
     ]
     for text in expected:
         assert any(p.startswith(text) for p in problems), (text, problems)
-
-
-def test_fleet_power_is_checked_in_every_quarter(tmp_path):
-    """1 MW at dc1; 600 H100 (1 kW) in service, and 600 more arriving in 2027Q1 need 1.2 MW then:
-    refused at the arriving batch's row, naming the quarter. A committed 1 MW phase online in
-    2027Q1 (phase_mw 1) makes it fit."""
-    s = base_case()
-    setcell(s, "Sites", "dc1", "phase_mw", 1)
-    add_row(s, "ExistingFleet", "H100", "dc1", 600, None, "2027Q2",
-            header=["hardware", "site", "units", "first_quarter", "last_quarter"])
-    add_row(s, "ExistingFleet", "H100", "dc1", 600, "2027Q1", "2027Q2")
-    problems = _problems(s, tmp_path)
-    assert len(problems) == 1
-    assert problems[0].startswith("ExistingFleet row 3, column 'units': existing fleet at dc1 needs 1.200 MW "
-                                  "in 2027Q1"), problems
-    add_row(s, "CommittedPhases", "dc1", 1, "2027Q1", header=["site", "phases", "online_quarter"])
-    assert load_inputs(write_workbook(s, tmp_path / "fits.xlsx")).committed[0].phases == 1
-
-
-def test_fleet_power_follows_the_slips(tmp_path):
-    """The same fleet fits with the phase online in 2027Q1, but a scenario with build_slip 1 and no
-    delivery slip has the hall late and the GPUs on time: refused, naming the scenario."""
-    s = base_case()
-    setcell(s, "Sites", "dc1", "phase_mw", 1)
-    add_row(s, "ExistingFleet", "H100", "dc1", 600, None, "2027Q2",
-            header=["hardware", "site", "units", "first_quarter", "last_quarter"])
-    add_row(s, "ExistingFleet", "H100", "dc1", 600, "2027Q1", "2027Q2")
-    add_row(s, "CommittedPhases", "dc1", 1, "2027Q1", header=["site", "phases", "online_quarter"])
-    add_row(s, "Scenarios", "base", 0.5, 1, 0, None, None, 0, 0, 0, None, header=SCENARIOS)
-    add_row(s, "Scenarios", "late hall", 0.5, 1, 0, None, None, 1, 0, 0, None)
-    problems = _problems(s, tmp_path)
-    assert len(problems) == 1 and "in 2027Q1 in scenario late hall" in problems[0], problems
 
 
 def test_tree_errors_are_located(tmp_path):

@@ -18,16 +18,17 @@ PROGRAMS = ["program", "nre_cost", "slip_quarters", "delivery_confidence", "fund
 
 
 def test_fleet_that_arrives_later(tmp_path):
-    """1000 H100 ordered earlier arrive in 2026Q4 (in service to 2027Q3) and fill the 1 MW site.
+    """1000 H100 ordered earlier arrive in 2026Q4 (in service to 2027Q3) on the 1 MW site.
 
-    2026Q3 cannot be owned (an H100 bought then would still be in service in 2026Q4, when the
-    site is full), so it is leased: one 4-quarter block, 1000 x 12,000 x 4 = 48,000,000. The fleet
-    carries no capital charge, only energy in its 3 horizon quarters: 3 x 1000 x 219 = 657,000.
-    Total 48,657,000.
+    Before MODEL.md 11, 2026Q3 could not be owned (an H100 bought then would still be in service in
+    2026Q4, when the site is full), so it was leased: 48,000,000 + the fleet's energy 3 x 1000 x 219
+    = 48,657,000. Since section 11 delivered hardware may wait unpowered: buy 1000 H100 in 2026Q3
+    and power them all four quarters (1000 x 10,219 x 4 = 40,876,000); the arriving batch carries no
+    capital charge and, unpowered, no energy. Total 40,876,000 (the issue's figure).
     """
     s = base_case()
     add_row(s, "ExistingFleet", "H100", "dc1", 1000, "2026Q4", "2027Q3", header=FLEET)
-    assert total_cost(s, tmp_path) == pytest.approx(48_657_000, rel=1e-9)
+    assert total_cost(s, tmp_path) == pytest.approx(40_876_000, rel=1e-9)
 
 
 def test_committed_phase_online_later(tmp_path):

@@ -52,7 +52,7 @@ def test_roll_turns_the_order_into_fleet(tmp_path, owning_plan):
     rolled = tmp_path / "hand-2026Q4.xlsx"
     assert planner("validate", str(rolled)).returncode == 0
     ws = openpyxl.load_workbook(rolled)["ExistingFleet"]
-    assert [c.value for c in ws[2]] == ["H100", "dc1", 1000, "2026Q3", "2027Q2"]
+    assert [c.value for c in ws[2]] == ["H100", "dc1", 1000, "2026Q3", "2027Q2", None]  # no resale_value
     assert "Actions row 2" in ws["A2"].comment.text
     inp = load_inputs(rolled)
     assert inp.quarter_label(0) == "2026Q4" and inp.n == 3

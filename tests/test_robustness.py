@@ -139,9 +139,14 @@ def test_time_limit_without_a_plan_is_exit_3(tmp_path):
 def test_auditor_catches_a_tampered_plan(solved, tmp_path):
     inp, tables, cost = solved.inputs, solved.tables, solved.solution.objective
     assert audit_plan(inp, tables, cost).passed
-    # one H100 order of 1000 serves q0..q3; without it the served du have no accelerators behind them
+    # one H100 order of 1000 serves q0..q3; without it the powered units reported have nothing delivered
+    # behind them (MODEL.md 11: powered <= delivered)
     no_order = dict(tables, Actions=tables["Actions"].iloc[0:0])
-    assert any("accelerators of owned H100 used" in v for v in audit_plan(inp, no_order, cost).violations)
+    assert any("H100 powered at dc1 in 2026Q3 (base) against delivered" in v
+               for v in audit_plan(inp, no_order, cost).violations)
+    # and served du without powered units behind them are caught too
+    unpowered = dict(tables, Fleet=tables["Fleet"].assign(powered=0.0))
+    assert any("accelerators of owned H100 used" in v for v in audit_plan(inp, unpowered, cost).violations)
     # unmet du understated: coverage fails
     cov = tables["Coverage"].copy()
     cap = tables["Capacity"].copy()

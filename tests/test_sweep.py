@@ -18,9 +18,12 @@ def test_sweep_matches_single_runs_and_hand_costs(tmp_path):
 
     price 12,000, demand 1000: own 1000 H100 = 40,876,000 (case a);
     price 9,000, demand 1000: lease 1000 = 36,000,000 (case c);
-    price 12,000, demand 1500: the site's 1 MW holds 1000 H100 (40,876,000) and one more lease block of
-      1000 (48,000,000) covers the rest: 88,876,000 (two lease blocks would cost 96,000,000);
-    price 9,000, demand 1500: two lease blocks, 2000 x 9,000 x 4 = 72,000,000 (own + lease: 76,876,000).
+    price 12,000, demand 1500: the site's 1 MW holds 1000 H100 (capital 40,000,000) and one more lease
+      block of 1000 (48,000,000) covers the rest; the lease serves 1000 du, so only 500 H100 need power
+      (MODEL.md 11: idle hardware pays no energy): 500 x 219 x 4 = 438,000. Total 88,438,000 (two lease
+      blocks would cost 96,000,000);
+    price 9,000, demand 1500: two lease blocks, 2000 x 9,000 x 4 = 72,000,000 (own + lease: 40,000,000 +
+      36,000,000 + 438,000 = 76,438,000).
     Each also equals `plan` on the workbook scaled by hand.
     """
     path = write_workbook(base_case(), tmp_path / "base.xlsx")
@@ -28,7 +31,7 @@ def test_sweep_matches_single_runs_and_hand_costs(tmp_path):
     df = run_sweep(load_inputs(path), variations, workers=2, gap=1e-9, progress=False)
     assert len(df) == 4 and df.status.eq("optimal").all()
     by_case = {(r["LeaseOffers.price_per_unit_quarter x"], r["Demand.* x"]): r.total_cost for _, r in df.iterrows()}
-    hand = {(1.0, 1.0): 40_876_000, (0.75, 1.0): 36_000_000, (1.0, 1.5): 88_876_000, (0.75, 1.5): 72_000_000}
+    hand = {(1.0, 1.0): 40_876_000, (0.75, 1.0): 36_000_000, (1.0, 1.5): 88_438_000, (0.75, 1.5): 72_000_000}
     for key, cost in hand.items():
         assert by_case[key] == pytest.approx(cost, rel=1e-9)
         s = setcell(base_case(), "LeaseOffers", "lease1", "price_per_unit_quarter", 12000 * key[0])

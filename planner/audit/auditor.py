@@ -1,11 +1,14 @@
 """The plan auditor: an independent check of a finished plan.
 
 It recomputes every constraint of MODEL.md section 4 and the cost of section 5
-(with section 7's scenarios and objective, section 9's pipeline and section 10's
-branching, slips and failed programs) from the inputs and the report tables
-alone: each scenario's decisions from ``Actions`` (:mod:`planner.audit.decisions`),
-the allocation from ``Capacity`` (du per workload by source) and the unmet du
-from ``Coverage``.
+(with section 7's scenarios and objective, section 9's pipeline, section 10's
+branching, slips and failed programs, and section 11's powered units, sales and
+on-demand capacity) from the inputs and the report tables alone: each scenario's
+decisions from ``Actions`` (:mod:`planner.audit.decisions`), the allocation and the
+on-demand units rented from ``Capacity`` (du per workload by source), the powered
+units per type and site from ``Fleet`` and the unmet du from ``Coverage``. The units
+delivered (existing fleet less sales, orders in service) are its own; the powered
+units it reads are checked against them and against the power of each site.
 It shares no code with the model (:mod:`planner.model`, :mod:`planner.model.timing`)
 on purpose: its windows, capacities and costs are written again from the text
 of MODEL.md, so a slip in one is caught by the other.
@@ -75,6 +78,7 @@ class _Auditor(Checks):
         return program is not None and program in self.inp.scenarios[sc].failed
 
     def fleet_units(self, hn: str, sn: str, q: int, sc: str) -> float:
+        """Existing units of hn at sn in service in q, less those sold at or before q."""
         units = 0.0
         for b in self.inp.fleet:
             if b.hardware == hn and b.site == sn:
@@ -82,7 +86,7 @@ class _Auditor(Checks):
                 slip = self.inp.scenarios[sc].delivery_slip if arriving else 0
                 first = -1 if b.first_quarter is None else b.first_quarter + slip
                 if first <= q <= b.last_quarter + slip:
-                    units += b.units
+                    units += b.units - sum(k for (row, t), k in self.plan[sc].sales.items() if row == b.row and t <= q)
         return units
 
     def new_units(self, hn: str, sn: str, q: int, sc: str) -> float:
@@ -129,14 +133,30 @@ class _Auditor(Checks):
         return o.provider, o.hardware
 
     # -- second stage and cost -----------------------------------------------------------------
+    def powered(self, sc: str) -> dict[tuple[str, str, int], float]:
+        """Powered units per (hardware, site, q) from ``Fleet``, checked: 0 <= powered <= delivered, and
+        sum_h power_kw * powered <= 1000 * MW online per site (MODEL.md 11: only powered units draw power)."""
+        inp = self.inp
+        out: dict[tuple[str, str, int], float] = defaultdict(float)
+        for row in self._rows("Fleet", sc).itertuples():
+            out[str(row.hardware), str(row.site), self.q(row.quarter)] += float(row.powered)
+        for (hn, sn, q), x in out.items():
+            what = f"{hn} powered at {sn} in {inp.quarter_label(q)} ({sc})"
+            if inp.hardware[hn].power_kw <= 0:
+                continue  # draws no power: every delivered unit may serve
+            self.le(-x, 0.0, what)
+            self.le(x, self.owned(hn, sn, q, sc), what + " against delivered")
+        for sn in inp.sites:
+            for q in range(self.n):
+                kw = sum(h.power_kw * out.get((hn, sn, q), 0.0) for hn, h in inp.hardware.items())
+                self.le(kw, 1000.0 * self.mw(sn, q, sc), f"power at {sn} in {inp.quarter_label(q)} ({sc})")
+        return out
+
     def scenario(self, sc: str) -> float:
         inp, n, r = self.inp, self.n, self.inp.settings.discount_rate
         W = list(inp.workloads)
-        for sn in inp.sites:
-            for q in range(n):
-                kw = sum(h.power_kw * self.owned(hn, sn, q, sc) for hn, h in inp.hardware.items())
-                self.le(kw, 1000.0 * self.mw(sn, q, sc), f"power at {sn} in {inp.quarter_label(q)} ({sc})")
-        served, asic, provider_du = self.allocation(sc)
+        powered = self.powered(sc)
+        served, asic, provider_du, rented = self.allocation(sc, powered)
         cov = self._rows("Coverage", sc).set_index(["quarter", "workload"])
         cost = 0.0
         for q in range(n):
@@ -152,15 +172,18 @@ class _Auditor(Checks):
             for pn, p in inp.providers.items():
                 self.le(provider_du[pn, q], p.max_share * sum(required.values()),
                         f"share of provider {pn} in {inp.quarter_label(q)} ({sc})")
-        return cost + self.scenario_cost_without_unmet(sc)
+        return cost + self.scenario_cost_without_unmet(sc, powered) + self.rent(sc, rented)
 
-    def allocation(self, sc: str):
-        """du served per (workload, quarter), by kind asic, and per provider, from Capacity; checks
-        that no source serves more than it holds or a workload it cannot run."""
+    def allocation(self, sc: str, powered: dict[tuple[str, str, int], float]):
+        """du served per (workload, quarter), by kind asic, and per provider, from Capacity, and the
+        on-demand units rented per (source, q); checks that no source serves more than it holds
+        (owned: its powered units; on-demand: what it rents) or a workload it cannot run."""
         inp, W = self.inp, list(self.inp.workloads)
         served: dict[tuple[str, int], float] = defaultdict(float)
         asic: dict[tuple[str, int], float] = defaultdict(float)
         provider_du: dict[tuple[str, int], float] = defaultdict(float)
+        rented: dict[tuple[str, int], float] = defaultdict(float)
+        on_demand = {"on-demand " + c.name: c for c in inp.ondemand}
         for row in self._rows("Capacity", sc).itertuples():
             q, source = self.q(row.quarter), str(row.source)
             du = {w: float(getattr(row, f"du_{w}")) for w in W}
@@ -169,8 +192,16 @@ class _Auditor(Checks):
                 program = inp.hardware[hn].program
                 conf = inp.programs[program].delivery_confidence if program else 1.0
                 rate = {w: inp.throughput.get((hn, w), 0.0) * conf for w in W}
-                available = sum(self.owned(hn, sn, q, sc) for sn in inp.sites)
+                if inp.hardware[hn].power_kw <= 0:
+                    available = sum(self.owned(hn, sn, q, sc) for sn in inp.sites)
+                else:
+                    available = sum(powered.get((hn, sn, q), 0.0) for sn in inp.sites)
                 provider = None
+            elif source in on_demand:
+                c = on_demand[source]
+                provider, hn = c.provider, c.hardware
+                rate = {w: inp.throughput.get((hn, w), 0.0) for w in W}
+                available = rented[source, q] = float(row.accelerators)
             else:
                 contract = source.removeprefix("lease ")
                 provider, hn = self.provider_and_hardware(contract)
@@ -190,12 +221,33 @@ class _Auditor(Checks):
                 if provider is not None:
                     provider_du[provider, q] += du[w]
             self.le(used, available, f"accelerators of {source} used in {row.quarter} ({sc})")
-        return served, asic, provider_du
+        return served, asic, provider_du, rented
 
-    def scenario_cost_without_unmet(self, sc: str) -> float:
+    def rent(self, sc: str, rented: dict[tuple[str, int], float]) -> float:
+        """Present value of the on-demand units rented, checked against each source's quarters and
+        ``max_units`` (MODEL.md 11)."""
+        r, cost = self.inp.settings.discount_rate, 0.0
+        sources = {"on-demand " + c.name: c for c in self.inp.ondemand}
+        for (source, q), x in rented.items():
+            c, when = sources[source], f"{source} in {self.inp.quarter_label(q)} ({sc})"
+            self.le(-x, 0.0, f"units rented of {when}")
+            if not max(0, c.first_quarter) <= q <= c.last_quarter and x > ABS:
+                self.fail(f"{when}: rented outside its quarters")
+            if c.max_units is not None:
+                self.le(x, c.max_units, f"max_units of {when}")
+            cost += _d(q, r) * c.price_per_unit_quarter * x
+        return cost
+
+    def scenario_cost_without_unmet(self, sc: str, powered: dict[tuple[str, str, int], float]) -> float:
+        """Leases, opex, phase and hardware capital, energy of the powered units, NRE, less the resale
+        of the fleet sold: resale_value * (last - t + 1) / (last + 1) per unit sold at the start of t."""
         inp, n, r = self.inp, self.n, self.inp.settings.discount_rate
         hours = inp.settings.hours_per_quarter
         cost = sum(inp.programs[p].nre_cost for p in self.plan[sc].funded)
+        for b in inp.fleet:
+            for (row, t), k in self.plan[sc].sales.items():
+                if row == b.row:
+                    cost -= _d(t, r) * k * (b.resale_value or 0.0) * (b.last_quarter - t + 1) / (b.last_quarter + 1)
         for q in range(n):
             d = _d(q, r)
             for e in inp.existing_leases:
@@ -206,7 +258,7 @@ class _Auditor(Checks):
                 cost += d * s.opex_per_mw_quarter * self.mw(sn, q, sc)
                 cost += d * s.capex_per_phase * _crf(s.facility_life, r) * self.phases_online(sn, q, sc)
                 for hn, h in inp.hardware.items():
-                    cost += d * self.owned(hn, sn, q, sc) * h.power_kw * s.pue * hours * s.power_price / 1000.0
+                    cost += d * powered.get((hn, sn, q), 0.0) * h.power_kw * s.pue * hours * s.power_price / 1000.0
                     cost += d * h.unit_capex * _crf(h.life, r) * self.new_units(hn, sn, q, sc)
         return cost
 

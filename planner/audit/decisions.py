@@ -1,13 +1,15 @@
 """The auditor's reading of the Actions table: each scenario's own decisions, checked.
 
-Written again from the text of MODEL.md (sections 3, 4, 9 and 10), sharing no code with the
-model: the windows in which each decision may be taken, the signing, supply, max-phases and
+Written again from the text of MODEL.md (sections 3, 4, 9, 10 and 11), sharing no code with the
+model: the windows in which each decision may be taken, the signing, supply, max-phases, sales and
 budget limits per scenario, funding, and the rule that a scenario takes its ``branch_of``'s
-decisions in every quarter before its ``branch_quarter``.
+decisions in every quarter before its ``branch_quarter``. A sale names its batch at the start of its
+``detail`` (``ExistingFleet row N: ...``).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,22 +20,26 @@ from planner.workbook.quarters import parse_quarter
 from planner.workbook.tree import scenarios_in
 
 REL, ABS = 1e-6, 1e-6  # tolerance of a check: ABS + REL * magnitude
+_BATCH = re.compile(r"^ExistingFleet row (\d+)\b")
 
 
 @dataclass
 class Decisions:
-    """One scenario's decisions: blocks by (offer, t), (hardware, site, t), (site, t); funded programs."""
+    """One scenario's decisions: blocks by (offer, t), (hardware, site, t), (site, t); funded programs;
+    accelerators sold by (ExistingFleet row, t)."""
 
     leases: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     orders: dict[tuple[str, str, int], float] = field(default_factory=lambda: defaultdict(float))
     phases: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     funded: set[str] = field(default_factory=set)  # funded by the plan (NRE charged)
+    sales: dict[tuple[int, int], float] = field(default_factory=lambda: defaultdict(float))
 
     def at(self, t: int) -> set[tuple]:
         """Everything decided in quarter t (funding counts as a decision of t = 0)."""
         out = {("lease", *k, v) for k, v in self.leases.items() if k[-1] == t and v}
         out |= {("order", *k, v) for k, v in self.orders.items() if k[-1] == t and v}
         out |= {("phase", *k, v) for k, v in self.phases.items() if k[-1] == t and v}
+        out |= {("sell", *k, v) for k, v in self.sales.items() if k[-1] == t and v}
         if t == 0:
             out |= {("fund", p) for p in self.funded}
         return out
@@ -102,6 +108,10 @@ def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, D
                 chk.fail(f"phase at {s.name} started in {a.quarter}, before its earliest start")
             for d in targets:
                 d.phases[s.name, t] += k
+        elif a.action == "sell existing fleet":
+            row = _sold_batch(inp, a, t, chk)
+            for d in targets:
+                d.sales[row, t] += k
         elif a.action == "fund ASIC program":
             if inp.programs[a.what].funded:
                 chk.fail(f"program {a.what} is funded again, but it is already funded")
@@ -110,6 +120,25 @@ def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, D
         else:
             chk.fail(f"unknown action {a.action!r}")
     return out
+
+
+def _sold_batch(inp: Inputs, a, t: int, chk: Checks) -> int:
+    """The ExistingFleet row a sale names, checked: a batch of that hardware and site, with a
+    ``resale_value``, in service at start_quarter (blank or early ``first_quarter``), sold in 0 ..
+    its ``last_quarter`` (MODEL.md 11)."""
+    match = _BATCH.match(str(a.detail))
+    if match is None:
+        raise ValueError(f"sale in {a.quarter} names no ExistingFleet row: {a.detail!r}")
+    row = int(match.group(1))
+    batch = next((b for b in inp.fleet if b.row == row), None)
+    if batch is None or (batch.hardware, batch.site) != (a.what, a.where):
+        raise ValueError(f"sale in {a.quarter}: ExistingFleet row {row} is not a batch of {a.what} at {a.where}")
+    arrives = batch.first_quarter is not None and batch.first_quarter > 0
+    if batch.resale_value is None or arrives:
+        chk.fail(f"ExistingFleet row {row} is sold in {a.quarter} but is not for sale")
+    if not 0 <= t <= min(batch.last_quarter, inp.n - 1):
+        chk.fail(f"ExistingFleet row {row} is sold in {a.quarter}, outside 0 .. its last_quarter")
+    return row
 
 
 def check_limits(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
@@ -128,6 +157,9 @@ def check_limits(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
             limit = 1e7
         if limit is not None:
             chk.le(units, limit, f"supply of {hn} in quarter {t} ({sc})")
+    for b in inp.fleet:
+        chk.le(sum(k for (row, _), k in d.sales.items() if row == b.row), b.units,
+               f"accelerators sold of ExistingFleet row {b.row} ({sc})")
     cash: dict[int, float] = defaultdict(float)
     for (hn, _, t), k in d.orders.items():
         h = inp.hardware[hn]

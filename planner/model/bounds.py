@@ -4,8 +4,11 @@ Used by the tight formulation (``build_model(tight=True)``, the default); the
 plain formulation keeps only the limits MODEL.md states (supply, signing,
 max phases). Every bound here keeps the optimum:
 
-* power (valid): blocks of h ordered for site s in one quarter
-  <= floor(1000 * (existing_mw + phase_mw * (max_phases + committed phases)) / (power_kw * order_block));
+* power (dominance): blocks of h ordered for site s in one quarter
+  <= ceil(1000 * (existing_mw + phase_mw * (max_phases + committed phases)) / (power_kw * order_block)).
+  Since MODEL.md 11 units may wait unpowered, so a block more than the site can ever power may pay (the
+  rest of a block powers the site's last kW): ceil, not floor. An order above that holds more units
+  than the site can ever power at once, so cutting it to the bound keeps every powered unit;
 * demand (dominance): no source ever needs to hold more accelerators than it can
   put to use, ``max over q, σ of sum_w cap(w, q, σ) / du(h, w)`` with
   ``cap = required`` (times ``asic_share_max`` for kind asic); a larger order or
@@ -58,7 +61,7 @@ def order_blocks(inp: Inputs, h: Hardware, s: Site, tight: bool) -> int | None:
     if h.power_kw > 0:
         committed = sum(c.phases for c in inp.committed if c.site == s.name)
         mw = s.existing_mw + s.phase_mw * (s.max_phases + committed)
-        bounds.append(math.floor(1000.0 * mw / (h.power_kw * h.order_block) + 1e-9))
+        bounds.append(math.ceil(1000.0 * mw / (h.power_kw * h.order_block) - 1e-9))
     units = useful_units(inp, h.name, lambda w: inp.eff(h.name, w))
     bounds.append(math.ceil(units / h.order_block - 1e-9))
     return max(0, min(bounds))

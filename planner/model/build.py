@@ -1,8 +1,9 @@
 """Assemble the model: variables and constraints by concern, then the objective.
 
-cost[σ] (MODEL.md 5) is the present value
-    sum_q d(q) [leases + new hardware annuities + new phase annuities + opex + energy + unmet]
-    + sum_p nre_cost(p) commit[p]
+cost[σ] (MODEL.md 5 and 11) is the present value
+    sum_q d(q) [leases + on-demand rent + new hardware annuities + new phase annuities + opex
+                + energy of powered units + unmet] + sum_p nre_cost(p) commit[p]
+    - sum_t d(t) resale of the existing fleet sold
 of scenario σ. Each component adds its decision's present-value coefficient to
 ``Parts.cost[σ]`` and its constant part to ``Parts.cost_const[σ]``.
 
@@ -23,10 +24,12 @@ from pyomo.common.collections import ComponentMap
 from planner.model.budget import add_budget
 from planner.model.coverage import add_coverage
 from planner.model.leases import add_leases
+from planner.model.ondemand import add_ondemand
 from planner.model.owned import add_owned
 from planner.model.parts import Parts, constraint, variables
+from planner.model.powered import add_powered
 from planner.model.programs import add_programs
-from planner.model.sites import add_sites
+from planner.model.sites import add_power, add_sites
 from planner.workbook.inputs import Inputs
 from planner.workbook.tree import Tree
 
@@ -86,8 +89,11 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
     m = pyo.ConcreteModel(name="planner")
     p = Parts(inp=inp, m=m, tight=tight, tree=tree, fixed=fixed or {})
     add_leases(p)
+    add_ondemand(p)
     add_owned(p)
     add_sites(p)
+    add_powered(p)
+    add_power(p)
     add_programs(p)
     add_coverage(p)
     add_budget(p)
@@ -96,7 +102,7 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
 
 
 #: The whole decisions, taken per class of scenarios (MODEL.md 7 and 10).
-FIRST_STAGE = ("lease", "order", "phase", "commit")
+FIRST_STAGE = ("lease", "order", "phase", "commit", "sell")
 
 #: The few, lumpy whole decisions: build phases (a whole phase of MW, for the rest of the horizon)
 #: and program funding (all of a program's NRE). The solver's relax-and-fix search

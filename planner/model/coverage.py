@@ -4,8 +4,10 @@ Per scenario σ (one scenario without a Scenarios sheet):
 
 coverage[w, q, σ]:  sum_h eff(h, w) use_owned[h, w, q, σ] + sum_c thr(h(c), w) use_lease[c, w, q, σ]
                     + unmet[w, q, σ] >= (1 + reserve_margin(w)) demand(w, q) mult(σ, w)        (du)
-owned_capacity:     sum_w use_owned[h, w, q, σ] <= fleet[h, q, σ] (= sum_s owned[h, s, q, σ])  (accelerators)
-lease_capacity:     sum_w use_lease[c, w, q, σ] <= active[c, q, σ]                      (accelerators)
+owned_capacity:     sum_w use_owned[h, w, q, σ] <= powered_fleet[h, q, σ] (= sum_s powered[h, s, q, σ])
+                    (accelerators; only powered units serve, MODEL.md 11)
+lease_capacity:     sum_w use_lease[c, w, q, σ] <= active[c, q, σ]                      (accelerators;
+                    an on-demand source is a contract whose active is its ondemand column)
 asic_share:         du served by kind asic for w in q <= asic_share_max(w) * required(w, q, σ)
 provider_share:     du served by provider p's leases in q <= max_share(p) * sum_w required(w, q, σ)
 cost in σ:          sum_q d(q) * unmet_penalty(w) * unmet[w, q, σ]
@@ -27,7 +29,7 @@ def add_coverage(p: Parts) -> None:
     inp, m, r = p.inp, p.m, p.inp.settings.discount_rate
     W, Q, S = list(inp.workloads), range(inp.n), list(inp.scenarios)
 
-    fleet = {key: lin for key, lin in p.fleet.items() if lin.has_vars or lin.const > 0}
+    fleet = {key: lin for key, lin in p.powered_fleet.items() if lin.has_vars or lin.const > 0}
     owned_keys = [(h, w, q, sc) for (h, q, sc) in fleet for w in W if inp.eff(h, w) > 0]
     lease_keys = [(c, w, q, sc) for (c, q, sc), lin in p.active.items() if lin.has_vars or lin.const > 0
                   for w in W if inp.throughput.get((p.contracts[c][1], w), 0.0) > 0]

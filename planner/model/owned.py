@@ -1,21 +1,19 @@
-"""Owned hardware: orders (``order[h, s, t, k]``) and the existing fleet.
+"""Owned hardware: orders (``order[h, s, t, k]``); the existing fleet is :mod:`.fleet`.
 
 owned[h, s, q, σ] = fleet(h, s, q, σ) + order_block(h) * sum_{t : q in service(t, σ)} order[h, s, t, k(σ, t)]
-cost per order block in σ = sum_{q in service(t, σ)} d(q) * order_block * (unit_capex * crf(life)
-                       + power_kw * pue(s) * hours_per_quarter * power_price(s) / 1000)
+cost per order block in σ = sum_{q in service(t, σ)} d(q) * order_block * unit_capex * crf(life)
 service(t, σ) is ``life`` quarters from ``t + lead_time``, later in a scenario with slips (see
-:func:`planner.model.timing.in_service`); k(σ, t) is σ's class of decisions in t. Hardware of a
-program that fails in σ (MODEL.md 10) adds no units (no capacity, power or energy) and keeps only
-its capital charge. The existing fleet carries no capital charge, only its energy (a constant),
-in the quarters it is in service (``first_quarter`` .. ``last_quarter``, slipped if still to come).
+:func:`planner.model.timing.in_service`); k(σ, t) is σ's class of decisions in t. owned counts the units
+delivered; the capital charge follows them whether or not they are powered (MODEL.md 11: energy is
+paid on ``powered``, :mod:`.powered`). Hardware of a program that fails in σ (MODEL.md 10) adds no
+units (no capacity, power or energy) and keeps its capital charge.
 
 ordered[h, t, k] = sum_s order[h, s, t, k], the blocks of h placed in t over all sites, is what the
 rows that do not care where the units are see: supply, budget and the fleet of h,
-fleet[h, q, σ] = sum_s fleet(h, s, q, σ) + order_block(h) * sum_{t : q in service(t, σ)} ordered[h, t, k(σ, t)]
-(the owned-capacity rows). In the tight formulation with two sites or more ``ordered`` is an
-integer column of its own, linked by ``site_total[h, t, k]``: the same MILP, but HiGHS can branch
-on how many blocks to buy in t before where to put them, and the capacity rows get sparser.
-Only the power rows and the funding links see the sites' own orders.
+fleet[h, q, σ] = sum_s fleet(h, s, q, σ) + order_block(h) * sum_{t : q in service(t, σ)} ordered[h, t, k(σ, t)].
+In the tight formulation with two sites or more ``ordered`` is an integer column of its own, linked by
+``site_total[h, t, k]``: the same MILP, but HiGHS can branch on how many blocks to buy in t before
+where to put them.
 """
 
 from __future__ import annotations
@@ -23,14 +21,15 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.bounds import order_blocks, supply_blocks
-from planner.model.economics import crf, discount, energy_per_unit_quarter, pv
+from planner.model.economics import crf, pv
+from planner.model.fleet import add_fleet
 from planner.model.parts import Lin, Parts, constraint, decisions
-from planner.model.timing import failed, fleet_quarters, in_service, order_quarters
+from planner.model.timing import failed, in_service, order_quarters
 
 
 def add_owned(p: Parts) -> None:
     inp, tree = p.inp, p.tree
-    r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
+    r = inp.settings.discount_rate
     keys, bounds = [], {}
     for h in inp.hardware.values():
         for s in inp.sites.values():
@@ -41,16 +40,14 @@ def add_owned(p: Parts) -> None:
                     bounds[h.name, s.name, t, k] = cap
     order = decisions(p, "order", keys, pyo.NonNegativeIntegers, bounds)
     for (hn, sn, t, k), var in order.items():
-        h, s = inp.hardware[hn], inp.sites[sn]
+        h = inp.hardware[hn]
         capital = h.unit_capex * crf(h.life, r)
-        per_unit = capital + energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
         for sc in tree.members(k, t):
             quarters = in_service(inp, h, t, sc)
-            lost = failed(inp, h, sc)
-            if not lost:
+            if not failed(inp, h, sc):
                 for q in quarters:
                     p.owned[hn, sn, q, sc].add(h.order_block, var)
-            p.add_cost(var, h.order_block * (capital if lost else per_unit) * pv(quarters, r), sc)
+            p.add_cost(var, h.order_block * capital * pv(quarters, r), sc)
     _site_totals(p)
     for (hn, t, k), lin in p.ordered.items():
         h = inp.hardware[hn]
@@ -58,21 +55,7 @@ def add_owned(p: Parts) -> None:
             if not failed(inp, h, sc):
                 for q in in_service(inp, h, t, sc):
                     p.fleet[hn, q, sc].terms.extend((h.order_block * c, v) for c, v in lin.terms)
-    _existing_fleet(p)
-
-
-def _existing_fleet(p: Parts) -> None:
-    """The existing fleet's units in service (per scenario) and its energy (a constant)."""
-    inp = p.inp
-    r, hours = inp.settings.discount_rate, inp.settings.hours_per_quarter
-    for b in inp.fleet:
-        h, s = inp.hardware[b.hardware], inp.sites[b.site]
-        energy = energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-        for sc in inp.scenarios:
-            for q in fleet_quarters(inp, b, sc):
-                p.owned[b.hardware, b.site, q, sc].const += b.units
-                p.fleet[b.hardware, q, sc].const += b.units
-                p.add_const(discount(q, r) * b.units * energy, sc)
+    add_fleet(p)
 
 
 def _site_totals(p: Parts) -> None:

@@ -41,13 +41,16 @@ class Parts:
     """Shared state of one model build.
 
     * ``dec[name][key]``    the decision variables (``lease``, ``order``, ``phase``, ``commit``,
-      ``ordered``) by a key that always ends with the class k of the scenario tree:
-      ``(o, t, k)``, ``(h, s, t, k)``, ``(s, t, k)``, ``(h, t, k)``, ``(p, k)`` (k of t = 0)
+      ``ordered``, ``sell``) by a key that always ends with the class k of the scenario tree:
+      ``(o, t, k)``, ``(h, s, t, k)``, ``(s, t, k)``, ``(h, t, k)``, ``(p, k)`` (k of t = 0), ``(b, t, k)``
     * ``active[c, q, σ]``   accelerators of lease contract c active in q, scenario σ
     * ``owned[h, s, q, σ]`` accelerators of type h in service at site s in q, scenario σ
     * ``mw[s, q, σ]``       IT MW online at site s in q, scenario σ
     * ``ordered[h, t, k]``  order blocks of type h placed in t over all sites by class k
     * ``fleet[h, q, σ]``    accelerators of type h in service in q, scenario σ, all sites together
+    * ``powered[h, s, q, σ]`` of ``owned``, the accelerators installed and powered (MODEL.md 11), and
+      ``powered_fleet[h, q, σ]`` their sum over sites
+    * ``ondemand[c]``       the on-demand sources by contract name (they are contracts too)
     * ``cost[σ]``           objective coefficients of scenario σ's cost (var -> $ present
       value) and ``cost_const[σ]`` the $ present value that no decision changes
 
@@ -70,6 +73,9 @@ class Parts:
     mw: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     ordered: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
     fleet: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    powered: dict[tuple[str, str, int, str], Lin] = field(default_factory=dict)
+    powered_fleet: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
+    ondemand: dict[str, object] = field(default_factory=dict)  # contract -> OnDemandSource
     cost: dict[str, ComponentMap] = field(default_factory=dict)
     cost_const: dict[str, float] = field(default_factory=dict)
 

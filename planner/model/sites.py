@@ -3,11 +3,11 @@
 mw[s, q, σ] = existing_mw + phase_mw * (committed phases online in q, σ
               + sum_{t : t + lead_time + build_slip(σ) <= q} phase[s, t, k(σ, t)])
 phases:       sum_t phase[s, t, k(σ, t)] <= max_phases  (bound, and one row per scenario signature)
-power:        sum_h power_kw(h) * owned[h, s, q, σ] <= 1000 * mw[s, q, σ]  (kW, every scenario σ)
-power_total (tight formulation, >= 2 sites): the sum of the power rows over sites, written with
-            the fleet totals, sum_h power_kw(h) * fleet[h, q, σ] <= 1000 * sum_s mw[s, q, σ]. Implied by
-            the rows above, so the optimum is the same; HiGHS derives stronger cuts from it than
-            from the per-site rows (measured in benchmarks/README.md).
+power:        sum_h power_kw(h) * powered[h, s, q, σ] <= 1000 * mw[s, q, σ]  (kW, every scenario σ;
+              only powered units draw power, MODEL.md 11, :mod:`.powered`)
+power_total (tight formulation, >= 2 sites): the sum of the power rows over sites,
+            sum_h power_kw(h) * powered_fleet[h, q, σ] <= 1000 * sum_s mw[s, q, σ]. Implied by the
+            rows above, so the optimum is the same.
 cost in σ   = sum_q d(q) * (capex_per_phase * crf(facility_life) * phases online
               + opex_per_mw_quarter * mw[s, q, σ])
 Committed phases (MODEL.md 9) carry no capital charge and are not counted in ``max_phases``.
@@ -47,7 +47,6 @@ def add_sites(p: Parts) -> None:
                 p.mw[sn, q, sc].add(s.phase_mw, var)
             p.add_cost(var, per_phase * pv(quarters, r), sc)
     _max_phases(p)
-    _power(p)
 
 
 def _max_phases(p: Parts) -> None:
@@ -68,14 +67,15 @@ def _max_phases(p: Parts) -> None:
     constraint(p.m, "max_phases", rows)
 
 
-def _power(p: Parts) -> None:
-    """Power rows per site, quarter and scenario, and (tight, >= 2 sites) their sum over sites."""
+def add_power(p: Parts) -> None:
+    """Power rows per site, quarter and scenario on the powered units, and (tight, >= 2 sites) their
+    sum over sites."""
     inp = p.inp
     power = {}
     for s in inp.sites.values():
         for q in range(inp.n):
             for sc in inp.scenarios:
-                load = _load_kw(p, {h: p.owned.get((h, s.name, q, sc)) for h in inp.hardware})
+                load = _load_kw(p, {h: p.powered.get((h, s.name, q, sc)) for h in inp.hardware})
                 if load.has_vars:
                     power[s.name, q, sc] = load.expr() - p.mw[s.name, q, sc].expr(1000.0) <= 0
     constraint(p.m, "power", power)
@@ -86,7 +86,7 @@ def _power(p: Parts) -> None:
         for sc in inp.scenarios:
             site_mw = [p.mw[s.name, q, sc] for s in inp.sites.values()]
             mw = Lin(const=sum(x.const for x in site_mw), terms=[t for x in site_mw for t in x.terms])
-            load = _load_kw(p, {h: p.fleet.get((h, q, sc)) for h in inp.hardware})
+            load = _load_kw(p, {h: p.powered_fleet.get((h, q, sc)) for h in inp.hardware})
             if load.has_vars:
                 total[q, sc] = load.expr() - mw.expr(1000.0) <= 0
     constraint(p.m, "power_total", total)

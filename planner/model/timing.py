@@ -5,6 +5,9 @@ counted outside the horizon. These windows define the model's sparse index
 sets and are reused by the results and the cost accounting, so that every
 part of the planner agrees on them.
 
+Existing batches that may be sold (MODEL.md 11) are sold at the start of a quarter from 0 to their
+``last_quarter``; on-demand sources rent in their own quarters (``OnDemandSource.quarters``).
+
 Windows of service take a scenario (None: the nominal window): in scenario σ a lease starts
 ``lease_slip`` late, hardware without a program arrives ``delivery_slip`` late, program
 hardware no earlier than its program's slipped availability (``asic_slip``), and a phase comes
@@ -92,3 +95,11 @@ def existing_lease_quarters(inp: Inputs, e: ExistingLease, scenario: str | None 
     """Quarters an existing lease is active: ``first_quarter`` .. ``last_quarter``, both
     ``lease_slip`` later in the scenario when it starts after start_quarter."""
     return e.quarters(inp.n, inp.scenarios[scenario] if scenario is not None else None)
+
+
+def sale_quarters(inp: Inputs, b: FleetBatch) -> range:
+    """Quarters t where ``sell[b, t]`` exists: 0 .. ``last_quarter`` (clipped to the horizon) for a batch
+    with a ``resale_value`` that is in service at start_quarter; none otherwise (MODEL.md 11)."""
+    if not b.saleable:
+        return range(0)
+    return range(0, min(b.last_quarter, inp.n - 1) + 1)

@@ -25,8 +25,10 @@ def _values_of(var: pyo.Var) -> dict:
 class Plan:
     """The solved plan: decisions and derived quantities, read once from the model.
 
-    ``lease``, ``order``, ``phase`` and ``commit`` are keyed like :class:`~planner.model.parts.Parts`'s
-    decisions (ending with the class k); :meth:`taken` gives a scenario's own.
+    ``lease``, ``order``, ``phase``, ``commit`` and ``sell`` are keyed like
+    :class:`~planner.model.parts.Parts`'s decisions (ending with the class k); :meth:`taken` gives a
+    scenario's own. ``use_*``, ``unmet`` and ``ondemand`` (contract, q, σ) are the recourse by scenario;
+    :meth:`powered` and :meth:`owned` read the units of a type at a site.
     """
 
     inp: Inputs
@@ -38,12 +40,15 @@ class Plan:
     use_owned: dict
     use_lease: dict
     unmet: dict
+    sell: dict
+    ondemand: dict
 
     @classmethod
     def read(cls, parts: Parts) -> Plan:
         m, dec = parts.m, parts.dec
         return cls(parts.inp, parts, _values(dec["lease"]), _values(dec["order"]), _values(dec["phase"]),
-                   _values(dec["commit"]), _values_of(m.use_owned), _values_of(m.use_lease), _values_of(m.unmet))
+                   _values(dec["commit"]), _values_of(m.use_owned), _values_of(m.use_lease), _values_of(m.unmet),
+                   _values(dec["sell"]), _values_of(m.ondemand))
 
     @property
     def tree(self) -> Tree:
@@ -60,7 +65,12 @@ class Plan:
         return out
 
     def owned(self, h: str, s: str, q: int, sc: str) -> float:
+        """Accelerators of h delivered at s and in service in q (existing fleet less sales included)."""
         return value_of(self.parts.owned.get((h, s, q, sc)))
+
+    def powered(self, h: str, s: str, q: int, sc: str) -> float:
+        """Of those, the accelerators installed and powered (MODEL.md 11)."""
+        return value_of(self.parts.powered.get((h, s, q, sc)))
 
     def active(self, c: str, q: int, sc: str) -> float:
         return value_of(self.parts.active.get((c, q, sc)))

@@ -13,33 +13,30 @@ from collections import defaultdict
 import pandas as pd
 
 from planner.model.economics import crf, cvar, discount, energy_per_unit_quarter
-from planner.model.parts import Parts
-from planner.model.timing import (
-    existing_lease_quarters,
-    failed,
-    fleet_quarters,
-    in_service,
-    lease_active,
-    online,
-)
+from planner.model.parts import Parts, value_of
+from planner.model.timing import existing_lease_quarters, in_service, lease_active, online
 from planner.report.branches import branches_table
 from planner.report.plan import Plan
 from planner.solver.highs import Solution
 from planner.workbook.inputs import Inputs
 
-COST_COLUMNS = ["lease_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd", "opex_usd",
-                "energy_usd", "unmet_penalty_usd", "nre_usd"]
+#: Cost categories ($ per quarter); ``resale_usd`` is the credit of existing fleet sold (<= 0).
+COST_COLUMNS = ["lease_usd", "on_demand_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd",
+                "opex_usd", "energy_usd", "unmet_penalty_usd", "nre_usd", "resale_usd"]
 #: Summary's cost by source: category columns of each source.
-SOURCES = {"leases": ["lease_usd"], "owned_gpus": ["gpu_annuity_usd"], "asics": ["asic_annuity_usd", "nre_usd"],
-           "sites_and_power": ["phase_annuity_usd", "opex_usd", "energy_usd"], "unmet_demand": ["unmet_penalty_usd"]}
-CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_payments_usd", "opex_usd",
-                "energy_usd"]
+SOURCES = {"leases": ["lease_usd"], "on_demand": ["on_demand_usd"], "owned_gpus": ["gpu_annuity_usd"],
+           "asics": ["asic_annuity_usd", "nre_usd"], "sites_and_power": ["phase_annuity_usd", "opex_usd", "energy_usd"],
+           "unmet_demand": ["unmet_penalty_usd"], "fleet_sales": ["resale_usd"]}
+#: Cash out by kind ($); ``fleet_sales_usd`` is cash in from fleet sold (<= 0).
+CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_payments_usd", "on_demand_usd",
+                "opex_usd", "energy_usd", "fleet_sales_usd"]
 _TOL = 1e-6
 
 
 ACTION_COLUMNS = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
-                  "cash_capex_usd", "contract_value_usd", "from_quarter", "to_quarter", "scenarios"]
-ACTION_ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
+                  "cash_capex_usd", "contract_value_usd", "resale_usd", "from_quarter", "to_quarter", "scenarios"]
+SELL = "sell existing fleet"
+ACTION_ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3, SELL: 4}
 
 
 def actions_table(plan: Plan) -> pd.DataFrame:
@@ -79,7 +76,8 @@ def actions_table(plan: Plan) -> pd.DataFrame:
                          contract_value_usd=units * o.price_per_unit_quarter * o.term,
                          from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1),
                          scenarios=tree.label(k, t)))
-    df = pd.DataFrame(rows, columns=ACTION_COLUMNS)
+    rows += _sales(plan)
+    df = pd.DataFrame(rows, columns=ACTION_COLUMNS).fillna({"resale_usd": 0.0})
     if not df.empty:
         df = df.sort_values(["quarter", "action", "what", "where", "scenarios"],
                             key=lambda c: c.map(ACTION_ORDER) if c.name == "action" else c,
@@ -87,8 +85,28 @@ def actions_table(plan: Plan) -> pd.DataFrame:
     return df
 
 
+def _sales(plan: Plan) -> list[dict]:
+    """``sell existing fleet`` rows (MODEL.md 11): the batch (``detail`` starts with its ExistingFleet
+    row), accelerators sold at the start of the quarter, the MW they free and their resale $."""
+    inp, tree, label = plan.inp, plan.tree, plan.inp.quarter_label
+    batches = {b.name: b for b in inp.fleet}
+    rows = []
+    for (bn, t, k), x in plan.sell.items():
+        b = batches[bn]
+        h = inp.hardware[b.hardware]
+        rows.append(dict(quarter=label(t), action=SELL, what=b.hardware, where=b.site,
+                         detail=f"{bn}: power down and sell at ${b.resale(t):,.0f} each "
+                                f"(in service to {label(b.last_quarter)})",
+                         quantity=round(x), unit="accelerators", accelerators=x, mw=x * h.power_kw / 1000,
+                         cash_capex_usd=0.0, contract_value_usd=0.0, resale_usd=x * b.resale(t),
+                         from_quarter=label(t), to_quarter=label(b.last_quarter), scenarios=tree.label(k, t)))
+    return rows
+
+
 def capacity_table(plan: Plan, sc: str) -> pd.DataFrame:
-    """Accelerators available and used, and du served, by quarter and source (scenario sc)."""
+    """Accelerators available (owned: delivered; of them ``accelerators_powered``), used, and du served,
+    by quarter and source (scenario sc). Sources: ``owned <hardware>`` (all sites), ``lease <contract>``
+    and ``on-demand <provider> <hardware>`` (MODEL.md 11)."""
     inp, W = plan.inp, list(plan.inp.workloads)
     rows = []
     for q in range(inp.n):
@@ -98,23 +116,29 @@ def capacity_table(plan: Plan, sc: str) -> pd.DataFrame:
             if total > _TOL or any(used.values()):
                 du = {w: used[w] * inp.eff(hn, w) for w in W}
                 rows.append(dict(quarter=inp.quarter_label(q), source=f"owned {hn}", source_type="owned",
-                                 hardware=hn, kind=h.kind, accelerators=total, accelerators_used=sum(used.values()),
+                                 hardware=hn, kind=h.kind, accelerators=total,
+                                 accelerators_powered=sum(plan.powered(hn, s, q, sc) for s in inp.sites),
+                                 accelerators_used=sum(used.values()),
                                  du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
         for c, (_provider, hn) in plan.parts.contracts.items():
             total = plan.active(c, q, sc)
             used = {w: plan.use_lease.get((c, w, q, sc), 0.0) for w in W}
             if total > _TOL or any(used.values()):
                 du = {w: used[w] * inp.throughput.get((hn, w), 0.0) for w in W}
-                rows.append(dict(quarter=inp.quarter_label(q), source=f"lease {c}", source_type="leased",
+                on_demand = c in plan.parts.ondemand
+                rows.append(dict(quarter=inp.quarter_label(q), source=c if on_demand else f"lease {c}",
+                                 source_type="on-demand" if on_demand else "leased",
                                  hardware=hn, kind=inp.hardware[hn].kind, accelerators=total,
-                                 accelerators_used=sum(used.values()), du_served=sum(du.values()),
-                                 **{f"du_{w}": du[w] for w in W}))
-    cols = ["quarter", "source", "source_type", "hardware", "kind", "accelerators", "accelerators_used", "du_served"]
+                                 accelerators_powered=total, accelerators_used=sum(used.values()),
+                                 du_served=sum(du.values()), **{f"du_{w}": du[w] for w in W}))
+    cols = ["quarter", "source", "source_type", "hardware", "kind", "accelerators", "accelerators_powered",
+            "accelerators_used", "du_served"]
     return pd.DataFrame(rows, columns=cols + [f"du_{w}" for w in W])
 
 
 def coverage_table(plan: Plan, sc: str) -> pd.DataFrame:
-    """Demand, required capacity and du served by source kind, by quarter and workload (scenario sc)."""
+    """Demand, required capacity and du served by source kind (owned GPUs, leased GPUs, on-demand GPUs,
+    ASICs of any source), by quarter and workload (scenario sc)."""
     inp, rows = plan.inp, []
     served: dict[tuple[str, int, str], float] = defaultdict(float)
     for (hn, w, q, s), x in plan.use_owned.items():
@@ -126,22 +150,24 @@ def coverage_table(plan: Plan, sc: str) -> pd.DataFrame:
         if s != sc:
             continue
         hn = plan.parts.contracts[c][1]
-        kind = "asic" if inp.hardware[hn].kind == "asic" else "leased_gpu"
+        gpu = "on_demand" if c in plan.parts.ondemand else "leased_gpu"
+        kind = "asic" if inp.hardware[hn].kind == "asic" else gpu
         served[w, q, kind] += x * inp.throughput[(hn, w)]
     for q in range(inp.n):
         for w in inp.workloads:
-            by_kind = {k: served[w, q, k] for k in ("owned_gpu", "leased_gpu", "asic")}
+            by_kind = {k: served[w, q, k] for k in ("owned_gpu", "leased_gpu", "on_demand", "asic")}
             rows.append(dict(quarter=inp.quarter_label(q), workload=w, demand_du=inp.scenario_demand(w, q, sc),
                              required_du=inp.required(w, q, sc), owned_gpu_du=by_kind["owned_gpu"],
-                             leased_gpu_du=by_kind["leased_gpu"], asic_du=by_kind["asic"],
-                             served_du=sum(by_kind.values()), unmet_du=plan.unmet.get((w, q, sc), 0.0)))
+                             leased_gpu_du=by_kind["leased_gpu"], on_demand_du=by_kind["on_demand"],
+                             asic_du=by_kind["asic"], served_du=sum(by_kind.values()),
+                             unmet_du=plan.unmet.get((w, q, sc), 0.0)))
     return pd.DataFrame(rows)
 
 
 def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     """Cost by quarter and category, undiscounted and discounted, plus cash capex ($), in scenario sc."""
     inp = plan.inp
-    r, hours, n = inp.settings.discount_rate, inp.settings.hours_per_quarter, inp.n
+    r, n = inp.settings.discount_rate, inp.n
     cost = {c: [0.0] * n for c in COST_COLUMNS}
     cash = [0.0] * n
     phase_cash = [0.0] * n
@@ -152,20 +178,14 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     for e in inp.existing_leases:
         for q in existing_lease_quarters(inp, e, sc):
             cost["lease_usd"][q] += e.price_per_unit_quarter * e.units
-    for (hn, sn, t), x in plan.taken(plan.order, sc):
-        h, s = inp.hardware[hn], inp.sites[sn]
+    for (hn, _sn, t), x in plan.taken(plan.order, sc):
+        h = inp.hardware[hn]
         units = x * h.order_block
         cash[t] += units * h.unit_capex
         annuity = "asic_annuity_usd" if h.kind == "asic" else "gpu_annuity_usd"
-        lost = failed(inp, h, sc)
         for q in in_service(inp, h, t, sc):
             cost[annuity][q] += units * h.unit_capex * crf(h.life, r)
-            if not lost:
-                cost["energy_usd"][q] += units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
-    for b in inp.fleet:
-        h, s = inp.hardware[b.hardware], inp.sites[b.site]
-        for q in fleet_quarters(inp, b, sc):
-            cost["energy_usd"][q] += b.units * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+    _powered_and_rented(plan, sc, cost)
     for (sn, t), x in plan.taken(plan.phase, sc):
         s = inp.sites[sn]
         phase_cash[t] += x * s.capex_per_phase
@@ -190,15 +210,33 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     return df
 
 
+def _powered_and_rented(plan: Plan, sc: str, cost: dict[str, list[float]]) -> None:
+    """Add scenario sc's energy (on the powered units), on-demand rent and fleet sales (a credit at the
+    sale's quarter) to ``cost`` ($ by category and quarter, MODEL.md 11)."""
+    inp, hours = plan.inp, plan.inp.settings.hours_per_quarter
+    for (hn, sn, q, s_), lin in plan.parts.powered.items():
+        if s_ == sc:
+            h, s = inp.hardware[hn], inp.sites[sn]
+            cost["energy_usd"][q] += value_of(lin) * energy_per_unit_quarter(h.power_kw, s.pue, hours, s.power_price)
+    for (c, q, s_), x in plan.ondemand.items():
+        if s_ == sc:
+            cost["on_demand_usd"][q] += plan.parts.ondemand[c].price_per_unit_quarter * x
+    batches = {b.name: b for b in inp.fleet}
+    for (bn, t), x in plan.taken(plan.sell, sc):
+        cost["resale_usd"][t] -= x * batches[bn].resale(t)
+
+
 def cash_flow_table(costs: pd.DataFrame) -> pd.DataFrame:
     """Cash out by quarter and by calendar year ($, undiscounted): hardware and phase capex when
-    ordered or started, NRE at q = 0, lease payments when due, opex and energy as incurred.
+    ordered or started, NRE at q = 0, lease payments when due, on-demand rent, opex and energy as
+    incurred, and the existing fleet sold as cash in (``fleet_sales_usd`` <= 0) in its quarter.
     The unmet-demand penalty is a planning cost, not cash, and is left out."""
     quarterly = pd.DataFrame({"period": costs["quarter"], "granularity": "quarter",
                               "capex_hardware_usd": costs["capex_hardware_usd"],
                               "capex_phases_usd": costs["capex_phases_usd"], "nre_usd": costs["nre_usd"],
-                              "lease_payments_usd": costs["lease_usd"], "opex_usd": costs["opex_usd"],
-                              "energy_usd": costs["energy_usd"]})
+                              "lease_payments_usd": costs["lease_usd"], "on_demand_usd": costs["on_demand_usd"],
+                              "opex_usd": costs["opex_usd"], "energy_usd": costs["energy_usd"],
+                              "fleet_sales_usd": costs["resale_usd"]})
     yearly = quarterly.groupby(costs["year"].to_numpy(), sort=True)[CASH_COLUMNS].sum().reset_index(names="period")
     yearly["period"] = yearly["period"].astype(str)
     yearly.insert(1, "granularity", "year")
@@ -211,15 +249,38 @@ def cash_flow_table(costs: pd.DataFrame) -> pd.DataFrame:
 
 
 def sites_table(plan: Plan, sc: str) -> pd.DataFrame:
-    """IT MW online and used by quarter and site (scenario sc)."""
+    """IT MW online and used (by powered accelerators) by quarter and site (scenario sc), and the
+    accelerators delivered, powered and waiting unpowered (``stranded``, MODEL.md 11)."""
     inp, rows = plan.inp, []
     for q in range(inp.n):
         for sn in inp.sites:
             online_mw = plan.mw(sn, q, sc)
-            used = sum(plan.owned(hn, sn, q, sc) * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
+            delivered = {hn: plan.owned(hn, sn, q, sc) for hn in inp.hardware}
+            powered = {hn: plan.powered(hn, sn, q, sc) for hn in inp.hardware}
+            used = sum(powered[hn] * h.power_kw for hn, h in inp.hardware.items()) / 1000.0
             rows.append(dict(quarter=inp.quarter_label(q), site=sn, mw_online=online_mw, mw_used=used,
-                             utilisation=used / online_mw if online_mw > 0 else 0.0))
-    return pd.DataFrame(rows, columns=["quarter", "site", "mw_online", "mw_used", "utilisation"])
+                             utilisation=used / online_mw if online_mw > 0 else 0.0,
+                             accelerators_delivered=sum(delivered.values()),
+                             accelerators_powered=sum(powered.values()),
+                             stranded=max(0.0, sum(delivered.values()) - sum(powered.values()))))
+    return pd.DataFrame(rows, columns=["quarter", "site", "mw_online", "mw_used", "utilisation",
+                                       "accelerators_delivered", "accelerators_powered", "stranded"])
+
+
+def fleet_table(plan: Plan, sc: str) -> pd.DataFrame:
+    """Per quarter, site and owned type (scenario sc): accelerators delivered and in service (the existing
+    fleet less what was sold), powered, and waiting unpowered (``stranded``), and the MW they draw."""
+    inp, rows = plan.inp, []
+    for q in range(inp.n):
+        for sn in inp.sites:
+            for hn, h in inp.hardware.items():
+                delivered, powered = plan.owned(hn, sn, q, sc), plan.powered(hn, sn, q, sc)
+                if delivered > _TOL:
+                    rows.append(dict(quarter=inp.quarter_label(q), site=sn, hardware=hn, kind=h.kind,
+                                     delivered=delivered, powered=powered, stranded=max(0.0, delivered - powered),
+                                     mw_powered=powered * h.power_kw / 1000.0))
+    return pd.DataFrame(rows, columns=["quarter", "site", "hardware", "kind", "delivered", "powered", "stranded",
+                                       "mw_powered"])
 
 
 def risk_table(coverage: pd.DataFrame, capacity: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -232,8 +293,9 @@ def risk_table(coverage: pd.DataFrame, capacity: pd.DataFrame, plan: Plan) -> pd
                          cap_du=cap, share=rec.asic_du / rec.required_du if rec.required_du else 0.0,
                          cap_share=w.asic_share_max))
     required = coverage.groupby("quarter", sort=False)["required_du"].sum()
-    leased = capacity[capacity.source_type == "leased"].copy()
-    leased["provider"] = [plan.parts.contracts[s.removeprefix("lease ")][0] for s in leased.source]
+    leased = capacity[capacity.source_type != "owned"].copy()
+    leased["provider"] = [plan.parts.contracts[s.removeprefix("lease ") if t == "leased" else s][0]
+                          for s, t in zip(leased.source, leased.source_type)]
     by_provider = leased.groupby(["quarter", "provider"])["du_served"].sum()
     for quarter, total in required.items():
         for pn, pr in inp.providers.items():
@@ -258,18 +320,21 @@ def _binding_summary(limits: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def scenarios_table(plan: Plan, costs: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
-    """Per scenario: probability, multipliers, slip, present-value cost by category, unmet du."""
+def scenarios_table(plan: Plan, costs: pd.DataFrame, coverage: pd.DataFrame, sites: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario: probability, multipliers, slip, present-value cost by category, unmet du and the
+    accelerator-quarters delivered but waiting unpowered (MODEL.md 11)."""
     inp, rows = plan.inp, []
     for name, sc in inp.scenarios.items():
         c = costs[costs.scenario == name] if "scenario" in costs else costs
         u = coverage[coverage.scenario == name] if "scenario" in coverage else coverage
+        st = sites[sites.scenario == name] if "scenario" in sites else sites
         pv = c[COST_COLUMNS].mul(c["discount_factor"], axis=0).sum()
         rows.append(dict(scenario=name, probability=sc.probability, asic_slip_quarters=sc.asic_slip,
                          build_slip_quarters=sc.build_slip, delivery_slip_quarters=sc.delivery_slip,
                          lease_slip_quarters=sc.lease_slip, failed_programs=", ".join(sorted(sc.failed)),
                          **{f"demand_x_{w}": sc.multiplier(w) for w in inp.workloads},
                          cost_usd=float(c["total_discounted_usd"].sum()), unmet_du=float(u["unmet_du"].sum()),
+                         stranded_accelerator_quarters=float(st["stranded"].sum()),
                          **{f"pv_{k}": float(pv[k]) for k in COST_COLUMNS}))
     return pd.DataFrame(rows)
 
@@ -306,6 +371,7 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenanc
         ("solve_seconds", round(solution.seconds, 3)),
         ("unmet_du", float((scen.unmet_du * probs).sum())),
         ("input_sha256", provenance.get("input_sha256", "")),
+        ("stranded_accelerator_quarters", float((scen.stranded_accelerator_quarters * probs).sum())),
     ]
     metrics += [(f"pv_{c}", float((scen[f"pv_{c}"] * probs).sum())) for c in COST_COLUMNS]
     metrics += [(f"pv_cost_{source}_usd", float(sum((scen[f"pv_{c}"] * probs).sum() for c in cols)))
@@ -353,7 +419,7 @@ def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
 
 
 PER_SCENARIO = {"Capacity": capacity_table, "Coverage": coverage_table, "Costs": costs_table,
-                "Sites": sites_table}
+                "Sites": sites_table, "Fleet": fleet_table}
 
 
 def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
@@ -361,7 +427,7 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
                   risk: dict[str, object] | None = None) -> dict[str, pd.DataFrame]:
     """All report tables in sheet order (Summary first).
 
-    Second-stage tables (Capacity, Coverage, Costs, Sites, Risk) hold one block
+    Second-stage tables (Capacity, Coverage, Costs, CashFlow, Sites, Fleet, Risk) hold one block
     per scenario, with a leading ``scenario`` column when the workbook has a
     Scenarios sheet.
     """
@@ -377,10 +443,10 @@ def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],
                 df.insert(0, "scenario", sc)
             frames[name].append(df)
     tables: dict[str, pd.DataFrame] = {"Actions": actions_table(plan)}
-    for name in ("Capacity", "Coverage", "Costs", "CashFlow", "Sites", "Risk"):
+    for name in ("Capacity", "Coverage", "Costs", "CashFlow", "Sites", "Fleet", "Risk"):
         tables[name] = pd.concat(frames[name], ignore_index=True)
     tables.update(marginal or {})
-    tables["Scenarios"] = scenarios_table(plan, tables["Costs"], tables["Coverage"])
+    tables["Scenarios"] = scenarios_table(plan, tables["Costs"], tables["Coverage"], tables["Sites"])
     if risk and "ev_plan_costs" in risk:
         scen = tables["Scenarios"]
         scen["expected_value_plan_cost_usd"] = scen.scenario.map(risk["ev_plan_costs"])

@@ -112,6 +112,24 @@ class FleetBatch:
     last_quarter: int
     row: int = 0
     first_quarter: int | None = None  # None: in service since before start_quarter (MODEL.md 9)
+    resale_value: float | None = None  # $ per accelerator sold at q = 0; None: not for sale (MODEL.md 11)
+
+    @property
+    def name(self) -> str:
+        """The batch's name in the model and the report: ``ExistingFleet row N``."""
+        return f"ExistingFleet row {self.row}"
+
+    @property
+    def saleable(self) -> bool:
+        """True when the batch may be sold: it has a ``resale_value`` and is in service at start_quarter."""
+        return self.resale_value is not None and not self.pending
+
+    def resale(self, t: int) -> float:
+        """$ per accelerator sold at the start of horizon quarter t: ``resale_value * (last - t + 1) /
+        (last + 1)``, a straight line from ``resale_value`` at q = 0 to 0 after ``last_quarter``."""
+        if self.last_quarter < 0:  # out of service before the horizon: nothing to sell
+            return 0.0
+        return (self.resale_value or 0.0) * (self.last_quarter - t + 1) / (self.last_quarter + 1)
 
     @property
     def pending(self) -> bool:
@@ -160,6 +178,25 @@ class ExistingLease:
 
 
 @dataclass(frozen=True)
+class OnDemandSource:
+    """Capacity rented by the quarter (MODEL.md 11): ``ondemand[c, q, σ] <= max_units`` in
+    ``first_quarter`` .. ``last_quarter``, at ``price_per_unit_quarter``."""
+
+    name: str  # "<provider> <hardware>", with " (OnDemand row N)" when two rows share both
+    provider: str
+    hardware: str
+    price_per_unit_quarter: float
+    max_units: float | None
+    first_quarter: int  # horizon index, may be < 0
+    last_quarter: int
+    row: int = 0
+
+    def quarters(self, n: int) -> range:
+        """Horizon quarters it can be rented in."""
+        return _window(self.first_quarter, self.last_quarter, 0, n)
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One scenario (MODEL.md 7 and 10). ``branch_of`` / ``branch_quarter``: until ``branch_quarter``
     (a horizon index; None: never) it takes the same decisions as ``branch_of`` (None: the first
@@ -203,6 +240,7 @@ class Inputs:
     has_scenario_sheet: bool = False
     committed: tuple[CommittedPhase, ...] = ()
     scenario_demand_du: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (σ, w, q) -> du
+    ondemand: tuple[OnDemandSource, ...] = ()
 
     @cached_property
     def tree(self) -> Tree:

@@ -189,7 +189,12 @@ SHEETS: tuple[Sheet, ...] = (
            "First quarter in service (blank: in service since before start_quarter; later: ordered, "
            "not yet delivered).", required=False),
         _c("last_quarter", "quarter", "quarter", "Last quarter in service."),
-    ), optional=True, description="Accelerators already owned or ordered (no capital charge)."),
+        _c("resale_value", "number", "$ per accelerator",
+           "Resale value of one accelerator sold in start_quarter, falling in a straight line to 0 after "
+           "last_quarter (blank: not for sale; 0: may be retired for nothing). Only for a batch in "
+           "service at start_quarter.", required=False),
+    ), optional=True, description="Accelerators already owned or ordered (no capital charge); "
+                                  "they may be powered down and sold (MODEL.md 11)."),
     Sheet("ExistingLeases", "signed contract", (
         _c("provider", "name", "", "Provider.", ref="Providers"),
         _c("hardware", "name", "", "Accelerator type.", ref="Hardware"),
@@ -233,6 +238,18 @@ SHEETS: tuple[Sheet, ...] = (
         "<workload>", "number", "du", "Demand in this scenario and quarter (replaces Demand x multiplier; "
         "blank keeps it).", required=False, default=None), every_workload=False,
         description="Demand of one scenario in one quarter, where a multiplier is not enough."),
+    Sheet("OnDemand", "source of on-demand capacity", (
+        _c("provider", "name", "", "Cloud provider renting it.", ref="Providers"),
+        _c("hardware", "name", "", "Accelerator type rented (not of an ASIC program).", ref="Hardware"),
+        _c("price_per_unit_quarter", "number", "$/accelerator-quarter", "On-demand price, paid only for "
+           "the accelerators rented in a quarter."),
+        _c("max_units", "number", "accelerators", "Most accelerators that can be rented in any one quarter "
+           "(blank = no limit).", required=False),
+        _c("first_quarter", "quarter", "quarter", "First quarter it can be rented.", required=False,
+           default=START),
+        _c("last_quarter", "quarter", "quarter", "Last quarter it can be rented.", required=False, default=END),
+    ), optional=True, description="Capacity rented by the quarter without commitment (MODEL.md 11): "
+                                  "no lead time, no term, decided per scenario and quarter."),
     Sheet("Budget", "calendar year", (
         _c("year", "year", "year", "Calendar year."),
         _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE) in that year."),

@@ -16,9 +16,10 @@ from planner.workbook.checks.cells import Checker, parse_cell
 from planner.workbook.checks.committed import check_committed
 from planner.workbook.checks.demand import check_demand
 from planner.workbook.checks.existing_leases import check_existing_leases
-from planner.workbook.checks.fleet import check_fleet, check_fleet_power
+from planner.workbook.checks.fleet import check_fleet, warn_fleet_power
 from planner.workbook.checks.hardware import check_hardware
 from planner.workbook.checks.offers import check_offers
+from planner.workbook.checks.ondemand import check_ondemand
 from planner.workbook.checks.programs import check_programs
 from planner.workbook.checks.providers import check_providers
 from planner.workbook.checks.scenario_demand import check_scenario_demand
@@ -32,7 +33,7 @@ from planner.workbook.reader import RawTable, read_workbook
 
 #: Sheets of fixed columns, typed row by row before their checkers run.
 _FIXED = ("Workloads", "Hardware", "Sites", "Providers", "LeaseOffers", "AsicPrograms", "ExistingFleet",
-          "ExistingLeases", "CommittedPhases", "Budget")
+          "ExistingLeases", "CommittedPhases", "Budget", "OnDemand")
 
 
 def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
@@ -57,14 +58,13 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     existing = check_existing_leases(recs["ExistingLeases"], providers, hardware_names, chk)
     committed = check_committed(recs["CommittedPhases"], sites, site_names, chk)
     budget = check_budget(recs["Budget"], chk)
+    ondemand = check_ondemand(recs["OnDemand"], providers, hardware, hardware_names, chk)
     demand = check_demand(tables["demand"], workloads, horizon_ok, chk) if "demand" in tables and workloads else {}
     throughput = (check_throughput(tables["throughput"], workloads, hardware, hardware_names, chk)
                   if "throughput" in tables and workloads else {})
     scenarios = check_scenarios(tables.get("scenarios"), workloads, programs, chk)
     scenario_demand = check_scenario_demand(tables.get("scenariodemand"), workloads, _names(tables.get("scenarios")),
                                             horizon_ok, chk)
-    if horizon_ok:
-        check_fleet_power(fleet, committed, hardware, sites, scenarios or {I.BASE.name: I.BASE}, chk)
 
     if problems:
         raise InputError(problems)
@@ -72,9 +72,11 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
                           s["mip_gap"], s["time_limit_s"], s["risk_aversion"], s["cvar_alpha"],  # type: ignore[arg-type]
                           s["solver_workers"], s["solver_mode"])  # type: ignore[arg-type]
     extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
-    return I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
-                    programs, tuple(fleet), tuple(existing), budget, committed=tuple(committed),
-                    scenario_demand_du=scenario_demand, **extra)
+    inp = I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
+                   programs, tuple(fleet), tuple(existing), budget, committed=tuple(committed),
+                   scenario_demand_du=scenario_demand, ondemand=tuple(ondemand), **extra)
+    warn_fleet_power(inp)
+    return inp
 
 
 def _names(table: RawTable | None) -> set[str]:
