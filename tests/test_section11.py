@@ -266,3 +266,64 @@ def test_mistakes_in_every_new_column_are_reported_together(tmp_path):
     proc = planner("validate", str(path))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert all(text.split(" (value")[0] in proc.stderr for text in expected), proc.stderr
+
+
+def _partial_sale_case():
+    """1000 H100 in service to 2027Q2 (last = 3), resale_value 8,000, demand 1000, 1000, 400, 400; nothing
+    can be bought. Powered: 2 x 219,000 + 2 x 400 x 219 = 613,200; 600 sold at the start of 2027Q1 for
+    8,000 x 2 / 4 = 4,000 each: -2,400,000 (they would fetch 2,000 a quarter later). Total -1,786,800."""
+    s = setcell(base_case(), "Hardware", "H100", "max_order_per_quarter", 0)
+    s["LeaseOffers"] = s["LeaseOffers"][:1]
+    for q in ("2027Q1", "2027Q2"):
+        setcell(s, "Demand", q, "inference", 400)
+    return add_row(s, "ExistingFleet", "H100", "dc1", 1000, None, "2027Q2", 8000, header=FLEET)
+
+
+def _report(tmp_path, workbook, out: str, *extra: str) -> dict:
+    proc = planner("run", str(workbook), "--out", str(tmp_path / out), "--mip-gap", "1e-9", "-q", *extra)
+    assert proc.returncode == 0, proc.stderr
+    import pandas as pd
+
+    df = pd.read_csv(tmp_path / out / "csv" / "summary.csv")
+    return dict(zip(df.metric, df.value))
+
+
+def test_roll_turns_a_sale_into_fewer_units(tmp_path):
+    """The partial sale planned, then rolled to 2027Q2: ExistingFleet row 2 keeps 400 H100 (a comment
+    names the Actions row) and its resale_value is the line's value at 2027Q2, 8,000 x (3 - 3 + 1) / 4 =
+    2,000. Solved again: the 400 serve 2027Q2's 400 du, 400 x 219 = 87,600 (selling them for 2,000 each
+    would leave 400 du unmet at 1e6)."""
+    import openpyxl
+
+    workbook = write_workbook(_partial_sale_case(), tmp_path / "sale.xlsx")
+    assert float(_report(tmp_path, workbook, "plan")["total_cost"]) == pytest.approx(-1_786_800, rel=1e-9)
+    proc = planner("roll", str(workbook), str(tmp_path / "plan"), "--to", "2027Q2")
+    assert proc.returncode == 0, proc.stderr
+    rolled = tmp_path / "sale-2027Q2.xlsx"
+    ws = openpyxl.load_workbook(rolled)["ExistingFleet"]
+    assert [c.value for c in ws[2]][:3] == ["H100", "dc1", 400] and ws["F2"].value == pytest.approx(2000)
+    assert "Actions row" in ws["C2"].comment.text and "600 sold before 2027Q2" in ws["C2"].comment.text
+    assert float(_report(tmp_path, rolled, "again")["total_cost"]) == pytest.approx(87_600, rel=1e-9)
+
+
+def test_keep_through_keeps_a_sale(tmp_path):
+    """The partial sale's plan kept through 2027Q1 on a workbook whose demand of 2027Q1-Q2 is back to 1000:
+    the 600 sold stay sold, so 600 du go unmet in each of those quarters: 438,000 + 2 x 400 x 219 - 2,400,000
+    + 1,200 x 1e6 = 1,198,213,200 (without the kept sale nothing is sold: 4 x 219,000 = 876,000). A workbook
+    without the batch's resale_value cannot take the kept sale: an input error naming PLAN's Actions row."""
+    workbook = write_workbook(_partial_sale_case(), tmp_path / "sale.xlsx")
+    _report(tmp_path, workbook, "plan")
+    s = _partial_sale_case()
+    for q in ("2027Q1", "2027Q2"):
+        setcell(s, "Demand", q, "inference", 1000)
+    busy = write_workbook(s, tmp_path / "busy.xlsx")
+    kept = _report(tmp_path, busy, "kept", "--previous", str(tmp_path / "plan"), "--keep-through", "2027Q1")
+    assert float(kept["total_cost"]) == pytest.approx(1_198_213_200, rel=1e-9)
+    free = _report(tmp_path, busy, "free", "--previous", str(tmp_path / "plan"))
+    assert float(free["total_cost"]) == pytest.approx(876_000, rel=1e-9)
+    s["ExistingFleet"][1][5] = None
+    unsold = write_workbook(s, tmp_path / "unsold.xlsx")
+    proc = planner("run", str(unsold), "--out", str(tmp_path / "x"), "--previous", str(tmp_path / "plan"),
+                   "--keep-through", "2027Q1")
+    assert proc.returncode == 2 and "plan.xlsx Actions row 2, column 'quarter'" in proc.stderr, proc.stderr
+    assert "ExistingFleet row 2 cannot be sold then" in proc.stderr

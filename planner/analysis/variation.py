@@ -9,6 +9,8 @@ A variation ``SHEET.COLUMN=V1,V2,...`` changes every number in one column:
   and numbers);
 * ``Demand.*`` / ``Throughput.*``: every workload column; ``Demand.training``: one.
 * ``Settings.discount_rate`` and the other numeric settings.
+* MODEL.md 11's columns: ``ExistingFleet.resale_value``, ``OnDemand.price_per_unit_quarter``,
+  ``OnDemand.max_units`` (a blank stays blank: not for sale, no limit) and the OnDemand quarters.
 
 The workbook is read and validated once; variations are applied to the typed
 inputs, and each varied value is checked against the schema (a fraction above
@@ -26,7 +28,7 @@ from planner.workbook.schema import SETTINGS, SHEET_BY_NAME, Column
 #: Inputs field holding each sheet's records, and each record's key column.
 _RECORDS = {"workloads": "workloads", "hardware": "hardware", "sites": "sites", "providers": "providers",
             "leaseoffers": "offers", "asicprograms": "programs", "existingfleet": "fleet",
-            "existingleases": "existing_leases", "committedphases": "committed"}
+            "existingleases": "existing_leases", "committedphases": "committed", "ondemand": "ondemand"}
 
 
 class VariationError(ValueError):

@@ -1,6 +1,7 @@
 """The ``Changes`` table of ``--previous PLAN``: every decision whose quantity differs from the plan's.
 
-Decisions are matched on quarter, action, what, where and scenarios. Only quarters from the new
+Decisions are matched on quarter, action, what, where and scenarios (a sale: its hardware and site,
+so sales of two batches of one type at one site in one quarter are compared as their sum). Only quarters from the new
 start count: earlier decisions of the plan are the past (a rolled workbook holds them as
 pipeline), and a program the new workbook marks as funded is not a decision any more.
 """
@@ -15,12 +16,13 @@ from planner.workbook.quarters import parse_quarter
 
 KEY = ["quarter", "action", "what", "where", "scenarios"]
 COLUMNS = KEY + ["quantity_before", "quantity_after", "change", "plan_row"]
-ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3}
+ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3,
+         "sell existing fleet": 4}
 
 
 def _quantities(actions: pd.DataFrame, inp: Inputs) -> pd.DataFrame:
     df = actions.copy()
-    df = df[[(parse_quarter(q) or 0) >= inp.settings.start for q in df.quarter]]
+    df = df[df.quarter.map(lambda q: (parse_quarter(q) or 0) >= inp.settings.start).astype(bool)]
     df = df[~((df.action == "fund ASIC program") & df.what.map(lambda p: p in inp.programs and inp.programs[p].funded))]
     for column in ("what", "where", "scenarios"):
         df[column] = df[column].fillna("").astype(str)

@@ -5,15 +5,17 @@ previous plan's quantity (0 where the plan has none), class by class of the new 
 so is program funding when both plans start in the same quarter. A kept decision the new
 workbook cannot take (an offer, hardware, site or program gone; a window that excludes it; more
 than a signing, supply or max-phases limit, or a budget, allows) is an input error naming the
-plan's Actions row and the reason.
+plan's Actions row and the reason. Sales of the existing fleet are kept like orders (their batch
+found as :func:`planner.replan.sales.sold_batch` finds it; no more than its units sold).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from planner.model.timing import order_quarters, sign_quarters, start_quarters
+from planner.model.timing import order_quarters, sale_quarters, sign_quarters, start_quarters
 from planner.replan.previous import PreviousPlan
+from planner.replan.sales import SELL, sold_batch
 from planner.workbook.errors import InputError, Problem
 from planner.workbook.inputs import Inputs
 from planner.workbook.quarters import label, parse_quarter
@@ -67,6 +69,15 @@ class _Kept:
                 return self.fail(a, "quarter", a.quarter, f"no phase of {where} can start then (earliest_start, "
                                  "max_phases, or online too late for the horizon)")
             return ("phase", where, t)
+        if a.action == SELL:
+            b = sold_batch(inp, a)
+            if b is None:
+                return self.fail(a, "detail", a.detail, "names no batch of the workbook's ExistingFleet (that "
+                                 "hardware, site and last quarter)")
+            if t not in sale_quarters(inp, b):
+                return self.fail(a, "quarter", a.quarter, f"{b.name} cannot be sold then (it needs a resale_value, "
+                                 "to be in service at start_quarter, and a quarter up to its last_quarter)")
+            return ("sell", b.name, t)
         if a.action == "fund ASIC program":
             if what not in inp.programs:
                 return self.fail(a, "what", what, "program is not in the workbook's AsicPrograms")
@@ -111,6 +122,7 @@ def _fix_by_class(inp: Inputs, plan: PreviousPlan, kept: _Kept, last: int) -> di
     bases += [("order", h.name, s, t) for h in inp.hardware.values() for s in inp.sites
               for t in order_quarters(inp, h) if t <= last]
     bases += [("phase", s.name, t) for s in inp.sites.values() for t in start_quarters(inp, s) if t <= last]
+    bases += [("sell", b.name, t) for b in inp.fleet for t in sale_quarters(inp, b) if t <= last]
     if plan.start == inp.settings.start:  # the plan's funding decisions were taken at this start too
         bases += [("commit", p) for p, prog in inp.programs.items() if not prog.funded]
     for base in bases:
@@ -147,7 +159,10 @@ def _limits(inp: Inputs, fixed: dict[str, dict[tuple, float]], kept: _Kept) -> l
     phases: dict[tuple, float] = defaultdict(float)
     cash: dict[tuple, float] = defaultdict(float)
     funded: dict[tuple, float] = {}
+    sold: dict[tuple, float] = defaultdict(float)
     for kind, key, sc, value in _per_scenario(inp, fixed):
+        if kind == "sell":
+            sold[key[0], sc] += value
         if kind == "order":
             h = inp.hardware[key[0]]
             units[key[0], key[2], sc] += value * h.order_block
@@ -165,6 +180,11 @@ def _limits(inp: Inputs, fixed: dict[str, dict[tuple, float]], kept: _Kept) -> l
             problems.append(Problem(name, row, "quantity", n, f"more {h} than max_order_per_quarter {limit:g} ({sc})"))
         if hw.program and n > 0 and not inp.programs[hw.program].funded and funded.get((hw.program, sc), 1.0) < 0.5:
             problems.append(Problem(name, row, "what", h, f"program {hw.program} is not funded in the plan ({sc})"))
+    for (bn, sc), n in sold.items():
+        b = next(b for b in inp.fleet if b.name == bn)
+        if n > b.units + 1e-9:
+            problems.append(Problem(name, _row(kept, lambda key, bn=bn: key[:2] == ("sell", bn)), "quantity", n,
+                                    f"more accelerators sold than the {b.units:g} units of {bn} ({sc})"))
     for (s, sc), n in phases.items():
         if n > inp.sites[s].max_phases:
             problems.append(Problem(name, _row(kept, lambda key, s=s: key[:2] == ("phase", s)), "quantity", n,

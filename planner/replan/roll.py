@@ -3,11 +3,12 @@
 ``start_quarter`` becomes QUARTER and every decision of the plan's Actions taken before QUARTER
 becomes pipeline: a lease an ExistingLeases row, an order an ExistingFleet row (from its first
 quarter in service for ``life`` quarters), phases a CommittedPhases row (and ``max_phases``
-lowered), a funded program ``funded = yes``. Demand and ScenarioDemand rows and Budget years
-before QUARTER are dropped; the Budget of QUARTER's year is lowered by the plan's cash capex of
-that year before QUARTER. With scenarios that branch before QUARTER, ``scenario`` says which
-branch happened: the scenarios that took the same decisions before QUARTER are kept, their
-probabilities scaled to sum to 1 and their links redrawn among themselves.
+lowered), a funded program ``funded = yes``, a sale of the existing fleet fewer units of its batch
+(and every resale value moved along its line to QUARTER: :mod:`planner.replan.sales`). Demand and
+ScenarioDemand rows and Budget years before QUARTER are dropped; the Budget of QUARTER's year is
+lowered by the plan's cash capex of that year before QUARTER. With scenarios that branch before
+QUARTER, ``scenario`` says which branch happened: the scenarios that took the same decisions before
+QUARTER are kept, their probabilities scaled to sum to 1 and their links redrawn among themselves.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from planner.replan.editor import SheetEditor
 from planner.replan.previous import PreviousPlan
+from planner.replan.sales import SELL, roll_sales
 from planner.replan.scenarios import kept_scenarios, redraw_scenarios
 from planner.report.writer import as_new_file
 from planner.workbook.errors import InputError, Problem
@@ -100,6 +102,7 @@ def roll(input_path: Path, plan: PreviousPlan, to_label: str, out_path: Path, sc
     row = next(r for r in settings.rows() if str(settings.get(r, "setting")).strip().lower() == "start_quarter")  # type: ignore[union-attr]
     settings.set(row, "value", label(to), f"was {label(inp.settings.start)} (planner roll)")  # type: ignore[union-attr]
     _pipeline_rows(inp, plan, rolled, wb)
+    roll_sales(inp, rolled[rolled.action == SELL], wb, to, lambda a: _note(plan, a))
     year_cash = rolled[[parse_quarter(q) // 4 == to // 4 for q in rolled.quarter]]  # type: ignore[operator]
     _drop_the_past(inp, wb, to, float(pd.to_numeric(year_cash.get("cash_capex_usd"), errors="coerce").fillna(0).sum())
                    if "cash_capex_usd" in rolled else 0.0)

@@ -13,14 +13,14 @@ from planner.report.plan import Plan
 
 #: How each decision reads in a difference: (verb, unit).
 _WORDS = {"lease": ("sign", "blocks"), "order": ("order", "blocks"), "phase": ("start", "phases"),
-          "commit": ("fund", "")}
+          "commit": ("fund", ""), "sell": ("sell", "accelerators")}
 
 
 def scenario_decisions(plan: Plan, sc: str) -> dict[tuple, float]:
     """Scenario sc's whole decisions: (name, quarter index, what, where) -> quantity."""
     out: dict[tuple, float] = {}
     for name, decisions in (("lease", plan.lease), ("order", plan.order), ("phase", plan.phase),
-                            ("commit", plan.commit)):
+                            ("commit", plan.commit), ("sell", plan.sell)):
         for base, x in plan.taken(decisions, sc):
             t = next((i for i in base if isinstance(i, int)), 0)
             names = [str(i) for i in base if not isinstance(i, int)]
@@ -71,6 +71,9 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
             units[o.hardware, "leased"] = units.get((o.hardware, "leased"), 0) + delta * o.block_units
         elif name == "phase":
             mw[what] = mw.get(what, 0) + delta * inp.sites[what].phase_mw
+        elif name == "sell":
+            batch = next(b for b in inp.fleet if b.name == what)
+            units[batch.hardware, "sold"] = units.get((batch.hardware, "sold"), 0) + delta
         else:
             funding.append(f"{'funds' if delta > 0 else 'does not fund'} {what}")
     hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:most]

@@ -1,8 +1,8 @@
 """Charts of the plan: native Excel charts in ``plan.xlsx`` (drawn as SVG by :mod:`planner.report.svg`).
 
-* ``coverage_<workload>``: du served by owned GPUs, leased GPUs and ASICs (stacked) and
+* ``coverage_<workload>``: du served by owned GPUs, leased GPUs, on-demand GPUs and ASICs (stacked) and
   unmet du, against required capacity (line), by quarter;
-* ``costs``: cost by category per quarter (stacked, undiscounted $);
+* ``costs``: cost by category per quarter (stacked, undiscounted $; the fleet sold is a credit below 0);
 * ``sites``: IT MW online and MW used, per site, by quarter.
 
 The series come from a ``ChartData`` sheet: one block per chart, quarters down the
@@ -18,11 +18,14 @@ from openpyxl.chart import AreaChart, BarChart, LineChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.utils import get_column_letter
 
-COVERAGE_SERIES = {"owned_gpu_du": "owned GPUs", "leased_gpu_du": "leased GPUs", "asic_du": "ASICs",
-                   "unmet_du": "unmet"}
-COST_SERIES = {"lease_usd": "leases", "gpu_annuity_usd": "GPU capital", "asic_annuity_usd": "ASIC capital",
-               "phase_annuity_usd": "site capital", "opex_usd": "site opex", "energy_usd": "energy",
-               "nre_usd": "ASIC NRE", "unmet_penalty_usd": "unmet penalty"}
+COVERAGE_SERIES = {"owned_gpu_du": "owned GPUs", "leased_gpu_du": "leased GPUs", "on_demand_du": "on-demand GPUs",
+                   "asic_du": "ASICs", "unmet_du": "unmet"}
+COST_SERIES = {"lease_usd": "leases", "on_demand_usd": "on-demand", "gpu_annuity_usd": "GPU capital",
+               "asic_annuity_usd": "ASIC capital", "phase_annuity_usd": "site capital", "opex_usd": "site opex",
+               "energy_usd": "energy", "nre_usd": "ASIC NRE", "unmet_penalty_usd": "unmet penalty",
+               "resale_usd": "fleet sold (credit)"}
+#: Series drawn only when some quarter has them (MODEL.md 11's on-demand capacity and fleet sales).
+OPTIONAL_SERIES = {"on-demand GPUs", "on-demand", "fleet sold (credit)"}
 
 
 @dataclass
@@ -46,21 +49,32 @@ def _pick_scenario(df: pd.DataFrame, scenarios: pd.DataFrame | None) -> pd.DataF
     return df[df.scenario == best]
 
 
+def _drop_empty(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the optional series that are 0 in every quarter."""
+    return frame.drop(columns=[c for c in OPTIONAL_SERIES if c in frame and not frame[c].abs().gt(1e-9).any()])
+
+
+def _present(frame: pd.DataFrame, series: dict[str, str]) -> list[str]:
+    """The series' names (in their order) that ``frame`` still holds."""
+    return [name for name in series.values() if name in frame]
+
+
 def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
     """The data of every chart, from the report tables."""
     scen = tables.get("Scenarios")
     cov = _pick_scenario(tables["Coverage"], scen)
     blocks = []
     for w, g in cov.groupby("workload", sort=False):
-        frame = g[["quarter", *COVERAGE_SERIES, "required_du"]].rename(
-            columns={**COVERAGE_SERIES, "required_du": "required"})
+        frame = _drop_empty(g[["quarter", *COVERAGE_SERIES, "required_du"]].rename(
+            columns={**COVERAGE_SERIES, "required_du": "required"}))
         blocks.append(ChartBlock(f"coverage_{w}", f"{w}: capacity by source vs required (du)", "du",
-                                 frame.reset_index(drop=True), list(COVERAGE_SERIES.values()), ["required"]))
+                                 frame.reset_index(drop=True), _present(frame, COVERAGE_SERIES), ["required"]))
     costs = _pick_scenario(tables["Costs"], scen)
-    frame = costs[["quarter", *COST_SERIES]].rename(columns=COST_SERIES).copy()
-    frame[list(COST_SERIES.values())] = frame[list(COST_SERIES.values())] / 1e6
+    frame = _drop_empty(costs[["quarter", *COST_SERIES]].rename(columns=COST_SERIES))
+    series = _present(frame, COST_SERIES)
+    frame[series] = frame[series] / 1e6
     blocks.append(ChartBlock("costs", "Cost by category per quarter ($M, undiscounted)", "$M",
-                             frame.reset_index(drop=True), list(COST_SERIES.values()), []))
+                             frame.reset_index(drop=True), series, []))
     sites = _pick_scenario(tables["Sites"], scen)
     wide = sites.pivot_table(index="quarter", columns="site", values=["mw_online", "mw_used"], sort=False)
     frame = pd.DataFrame({"quarter": wide.index})

@@ -1,7 +1,8 @@
 """The one-page overview of a plan, in words: the ``Overview`` sheet and ``plan.html``.
 
 * a headline: the total cost and how close it is to the best possible, unmet demand, and with
-  scenarios the expected and worst cost and what planning for risk is worth;
+  scenarios the expected and worst cost and what planning for risk is worth; the existing fleet
+  powered down and sold, hardware that waits unpowered and capacity rented on demand (MODEL.md 11);
 * what to sign, order, start and fund in the next four quarters;
 * the limits that bind, in sentences (from the ``Limits`` table);
 * the coverage and cost charts.
@@ -17,7 +18,7 @@ import pandas as pd
 
 NEXT_QUARTERS = 4
 NEXT_COLUMNS = ["quarter", "action", "what", "where", "quantity", "unit", "accelerators", "mw", "cash_capex_usd",
-                "scenarios"]
+                "resale_usd", "scenarios"]
 _FAMILY = {"power": "Power is full at {}", "max_phases": "Every phase that may still be started is started at {}",
            "supply": "The supply allocation is used up for {}", "asic_share": "ASICs serve their cap of {}",
            "provider_share": "The provider share cap binds for {}", "budget": "The capex budget binds in {}"}
@@ -82,8 +83,52 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
         branches = tables["Branches"]
         lines.append(f"Decisions adapt as {len(branches) - 1} scenarios branch off {branches.scenario.iloc[0]}: "
                      "see the scenario tree below and on the Tree sheet.")
+    lines += _fleet_and_rent(tables, s)
     lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}"
                  f"{' (expected)' if 'Branches' in tables else ''}.")
+    return lines
+
+
+def _count(x: float) -> str:
+    """``350k``, ``1.2M``, ``512``."""
+    if abs(x) >= 1e6:
+        return f"{x / 1e6:,.1f}M"
+    return f"{x / 1000:,.0f}k" if abs(x) >= 10_000 else f"{x:,.0f}"
+
+
+def _weights(df: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Each row's scenario probability (1 without scenarios)."""
+    if "scenario" not in df:
+        return pd.Series(1.0, index=df.index)
+    return df.scenario.map(tables["Scenarios"].set_index("scenario").probability)
+
+
+def _fleet_and_rent(tables: dict[str, pd.DataFrame], s: dict) -> list[str]:
+    """Sentences on MODEL.md 11: sales of the existing fleet, hardware waiting unpowered, on-demand rent."""
+    lines = []
+    sales = tables["Actions"][tables["Actions"].action == "sell existing fleet"]
+    if not sales.empty:
+        by = sales.groupby(["quarter", "what", "where", "scenarios"], sort=True)[["quantity", "resale_usd"]].sum()
+        said = [f"{_count(k)} {what} at {where} in {q}"
+                f"{'' if scen == 'all' else f' (if {scen})'} for {_money(v)}"
+                for (q, what, where, scen), (k, v) in by.iterrows()]
+        more = f", and {len(said) - 4} more sales" if len(said) > 4 else ""
+        lines.append("Power down and sell the old fleet: " + "; ".join(said[:4]) + more + ".")
+    sites = tables["Sites"]
+    stranded = sites.assign(x=sites.stranded * _weights(sites, tables))
+    stranded = stranded[stranded.x > 0.5]
+    if not stranded.empty:
+        peak = stranded.groupby("site", sort=False).x.max().sort_values(ascending=False)
+        where = [f"up to {_count(v)} at {site} ({_span(list(stranded[stranded.site == site].quarter))})"
+                 for site, v in peak.head(3).items()]
+        lines.append(f"Delivered hardware waits unpowered for {_count(float(s['stranded_accelerator_quarters']))} "
+                     f"accelerator-quarters{' (expected)' if 'scenario' in sites else ''}: " + "; ".join(where) + ".")
+    capacity = tables["Capacity"]
+    rented = capacity[capacity.source_type == "on-demand"]
+    if not rented.empty and rented.accelerators.max() > 0.5:
+        lines.append(f"On-demand capacity is rented in {_span(list(rented[rented.accelerators > 0.5].quarter))}, up "
+                     f"to {_count(float(rented.accelerators.max()))} accelerators at once "
+                     f"({_money(float(s.get('pv_cost_on_demand_usd', 0.0)))} present value).")
     return lines
 
 

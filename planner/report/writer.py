@@ -59,7 +59,8 @@ def number_format(table: str, column: str) -> str | None:
         return DOLLARS if table == "Marginal" else MILLIONS
     if column.startswith("value_of_one_more"):
         return "#,##0.00"
-    if column.startswith(("du", "accelerators")) or column.endswith("_du") or column in ("quantity", "slack"):
+    if column.startswith(("du", "accelerators")) or column.endswith(("_du", "_accelerator_quarters")) or column in (
+            "quantity", "slack", "delivered", "powered", "stranded"):
         return COUNT
     if column.startswith("mw"):
         return "#,##0.0"
@@ -70,7 +71,7 @@ def summary_format(metric: str) -> str | None:
     """Excel number format of a Summary or Solver value, by metric."""
     if metric in ("mip_gap",):
         return "0.0000%"
-    if metric.startswith("peak_accelerators") or metric.endswith("_du"):
+    if metric.startswith("peak_accelerators") or metric.endswith(("_du", "_accelerator_quarters")):
         return COUNT
     money = ("total_cost", "objective", "best_bound", "expected_cost", "cvar_cost", "worst_cost", "vss", "evpi")
     if metric in money or metric.endswith(("_usd", "_cost")) or metric.startswith("pv_"):

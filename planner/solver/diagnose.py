@@ -32,6 +32,9 @@ _ROWS = {
     "budget": ("Budget", "capex_max of year {0}"),
     "max_phases": ("Sites", "max_phases of site {0}"),
     "cvar_excess": ("Scenarios", "CVaR excess of scenario {0}"),
+    "powered_cap": ("ExistingFleet", "powered {0} at {1} in {2}, at most those delivered"),
+    "stranded_cap": ("ExistingFleet", "waiting {0} at {1} in {2}, at most those delivered"),
+    "sell_limit": ("ExistingFleet", "units of {0} sold"),
 }
 _COLUMNS = {
     "unmet": "unmet demand of {0} in {1}",
@@ -39,6 +42,8 @@ _COLUMNS = {
     "order": "blocks of {0} ordered for {1} in {2} (order limit)",
     "phase": "phases of site {0} started in {1} (max_phases)",
     "commit": "funding of program {0}",
+    "sell": "accelerators of {0} sold in {1} (units)",
+    "ondemand": "on-demand {0} rented in {1} (OnDemand max_units)",
 }
 
 
@@ -71,7 +76,7 @@ def explain_infeasible(compiled: Compiled, inp: Inputs) -> str:
     for k in iis.col_index_:
         var = compiled.columns[k]
         name = var.parent_component().name
-        if name in ("use_owned", "use_lease", "excess", "eta"):
+        if name in ("use_owned", "use_lease", "excess", "eta", "powered", "stranded"):
             continue
         index = var.index() if isinstance(var.index(), tuple) else (var.index(),)
         lines.append("bound on " + _describe(name, index, inp, _COLUMNS))
