@@ -19,7 +19,7 @@ import math
 import pyomo.core as pyo
 
 from planner.model.economics import discount
-from planner.model.parts import Parts, constraint, decisions
+from planner.model.parts import Parts, constraint, decisions, total_rows
 from planner.model.timing import fleet_quarters, sale_quarters
 
 
@@ -52,17 +52,7 @@ def add_fleet(p: Parts) -> None:
 
 def _sell_limit(p: Parts) -> None:
     """sum_t sell[b, t, k(σ, t)] <= units(b), once per distinct signature of classes."""
-    inp, tree, sell = p.inp, p.tree, p.dec["sell"]
-    rows = {}
-    for b in inp.fleet:
-        quarters = sale_quarters(inp, b)
-        if len(quarters) <= 1:
-            continue  # the variable's bound is the row
-        seen = set()
-        for sc in inp.scenarios:
-            signature = tree.signature(sc, quarters)
-            if signature not in seen:
-                seen.add(signature)
-                rows[p.row_key(b.name, scenario=sc)] = pyo.quicksum(
-                    sell[b.name, t, k] for t, k in zip(quarters, signature)) <= b.units
+    rows: dict = {}
+    for b in p.inp.fleet:
+        total_rows(p, "sell", b.name, sale_quarters(p.inp, b), b.units, rows)
     constraint(p.m, "sell_limit", rows)

@@ -166,6 +166,20 @@ def decisions(p: Parts, name: str, keys: list[tuple], domain, bounds: dict[tuple
     return p.dec[name]
 
 
+def total_rows(p: Parts, name: str, item: str, quarters: list[int], limit: float, rows: dict) -> None:
+    """``sum_{t in quarters} dec[name][item, t, k(σ, t)] <= limit`` into ``rows``, once per distinct
+    sequence of classes k(σ, ·) over ``quarters`` (none for a single quarter: the variable's bound is the row)."""
+    if len(quarters) <= 1:
+        return
+    dec, seen = p.dec[name], set()
+    for sc in p.inp.scenarios:
+        signature = p.tree.signature(sc, quarters)
+        if signature not in seen:
+            seen.add(signature)
+            rows[p.row_key(item, scenario=sc)] = pyo.quicksum(
+                dec[item, t, k] for t, k in zip(quarters, signature)) <= limit
+
+
 def value_of(lin: Lin | None) -> float:
     """Value of a Lin at the loaded solution (variables without a value count 0)."""
     if lin is None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.economics import crf, pv
-from planner.model.parts import Lin, Parts, constraint, decisions
+from planner.model.parts import Lin, Parts, constraint, decisions, total_rows
 from planner.model.timing import committed_online, online, start_quarters
 
 
@@ -51,19 +51,9 @@ def add_sites(p: Parts) -> None:
 
 def _max_phases(p: Parts) -> None:
     """sum_t phase[s, t, k(σ, t)] <= max_phases, once per distinct signature of classes."""
-    inp, tree, phase = p.inp, p.tree, p.dec["phase"]
-    rows = {}
-    for s in inp.sites.values():
-        starts = start_quarters(inp, s)
-        if len(starts) <= 1:
-            continue  # the variable's bound is the row
-        seen = set()
-        for sc in inp.scenarios:
-            signature = tree.signature(sc, starts)
-            if signature not in seen:
-                seen.add(signature)
-                rows[p.row_key(s.name, scenario=sc)] = pyo.quicksum(
-                    phase[s.name, t, k] for t, k in zip(starts, signature)) <= s.max_phases
+    rows: dict = {}
+    for s in p.inp.sites.values():
+        total_rows(p, "phase", s.name, start_quarters(p.inp, s), s.max_phases, rows)
     constraint(p.m, "max_phases", rows)
 
 

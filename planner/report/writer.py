@@ -97,8 +97,8 @@ def _write_sheet(wb: Workbook, name: str, df: pd.DataFrame) -> None:
     for i, col in enumerate(df.columns, start=1):
         letter = get_column_letter(i)
         sample = df[col].head(200)
-        width = max([len(str(col)) * 0.8] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in sample])
-        ws.column_dimensions[letter].width = min(70, max(11, width + 3))
+        width = max([len(str(col)) * 1.1] + [len(f"{v:,.0f}" if isinstance(v, float) else str(v)) for v in sample])
+        ws.column_dimensions[letter].width = min(70, max(11, width + 2))
         fmt = number_format(name, str(col))
         if fmt:
             for cell in ws[letter][1:]:

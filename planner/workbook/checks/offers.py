@@ -12,20 +12,31 @@ def check_offers(records: list[Row], providers: dict[str, I.Provider], hardware:
     """Offers by name: known provider and hardware, not program hardware, first_sign <= last_sign."""
     offers: dict[str, I.LeaseOffer] = {}
     for row, r in chk.unique("LeaseOffers", records, "offer"):
-        ok = chk.ref("LeaseOffers", row, "provider", r["provider"], providers, "Providers")
-        ok &= chk.ref("LeaseOffers", row, "hardware", r["hardware"], hardware_names, "Hardware")
-        hw = hardware.get(r["hardware"])
-        if hw is not None and hw.program:
-            chk.add("LeaseOffers", row, "hardware", r["hardware"],
-                    f"belongs to ASIC program {hw.program}; programs are in-house and cannot be leased")
-            ok = False
-        fs, ls = r["first_sign"], r["last_sign"]
-        if fs is not None and ls is not None and fs > ls:
-            chk.add("LeaseOffers", row, "first_sign", label(fs), f"is after last_sign {label(ls)}")
-            ok = False
+        ok = check_rented(chk, "LeaseOffers", row, r, providers, hardware, hardware_names,
+                          "leased", ("first_sign", "last_sign"))
         if not ok or not chk.good("LeaseOffers", row):
             continue
         offers[r["offer"]] = I.LeaseOffer(
             r["offer"], r["provider"], r["hardware"], r["block_units"], r["price_per_unit_quarter"],
-            r["term"], r["lead_time"], chk.idx(fs), chk.idx(ls), r["max_blocks_per_quarter"], row)
+            r["term"], r["lead_time"], chk.idx(r["first_sign"]), chk.idx(r["last_sign"]),
+            r["max_blocks_per_quarter"], row)
     return offers
+
+
+def check_rented(chk: Checker, sheet: str, row: int, r: Row, providers: dict[str, I.Provider],
+                 hardware: dict[str, I.Hardware], hardware_names: set[str], verb: str,
+                 window: tuple[str, str]) -> bool:
+    """A rented source (a lease offer, an on-demand row): a known provider and hardware, not the hardware
+    of an ASIC program (programs are in-house), and its window's first quarter not after its last."""
+    ok = chk.ref(sheet, row, "provider", r["provider"], providers, "Providers")
+    ok &= chk.ref(sheet, row, "hardware", r["hardware"], hardware_names, "Hardware")
+    hw = hardware.get(r["hardware"])
+    if hw is not None and hw.program:
+        chk.add(sheet, row, "hardware", r["hardware"],
+                f"belongs to ASIC program {hw.program}; programs are in-house and cannot be {verb}")
+        ok = False
+    first, last = (r[c] for c in window)
+    if first is not None and last is not None and first > last:
+        chk.add(sheet, row, window[0], label(first), f"is after {window[1]} {label(last)}")
+        ok = False
+    return ok

@@ -6,7 +6,7 @@ from collections import Counter
 
 from planner.workbook import inputs as I
 from planner.workbook.checks.cells import Checker, Row
-from planner.workbook.quarters import label
+from planner.workbook.checks.offers import check_rented
 
 
 def check_ondemand(records: list[Row], providers: dict[str, I.Provider], hardware: dict[str, I.Hardware],
@@ -17,22 +17,13 @@ def check_ondemand(records: list[Row], providers: dict[str, I.Provider], hardwar
     out: list[I.OnDemandSource] = []
     pairs = Counter((r["provider"], r["hardware"]) for _, r in records)
     for row, r in records:
-        ok = chk.ref("OnDemand", row, "provider", r["provider"], providers, "Providers")
-        ok &= chk.ref("OnDemand", row, "hardware", r["hardware"], hardware_names, "Hardware")
-        hw = hardware.get(r["hardware"])
-        if hw is not None and hw.program:
-            chk.add("OnDemand", row, "hardware", r["hardware"],
-                    f"belongs to ASIC program {hw.program}; programs are in-house and cannot be rented")
-            ok = False
-        first, last = r["first_quarter"], r["last_quarter"]
-        if first is not None and last is not None and first > last:
-            chk.add("OnDemand", row, "first_quarter", label(first), f"is after last_quarter {label(last)}")
-            ok = False
+        ok = check_rented(chk, "OnDemand", row, r, providers, hardware, hardware_names,
+                          "rented", ("first_quarter", "last_quarter"))
         if not ok or not chk.good("OnDemand", row):
             continue
         name = f"{r['provider']} {r['hardware']}"
         if pairs[r["provider"], r["hardware"]] > 1:
             name += f" (OnDemand row {row})"
         out.append(I.OnDemandSource(name, r["provider"], r["hardware"], r["price_per_unit_quarter"],
-                                    r["max_units"], chk.idx(first), chk.idx(last), row))
+                                    r["max_units"], chk.idx(r["first_quarter"]), chk.idx(r["last_quarter"]), row))
     return out
