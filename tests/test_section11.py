@@ -327,3 +327,24 @@ def test_keep_through_keeps_a_sale(tmp_path):
                    "--keep-through", "2027Q1")
     assert proc.returncode == 2 and "plan.xlsx Actions row 2, column 'quarter'" in proc.stderr, proc.stderr
     assert "ExistingFleet row 2 cannot be sold then" in proc.stderr
+
+
+def test_a_series_keeps_its_colour_when_on_demand_is_left_out():
+    """A coverage chart without on-demand capacity drops that series (all zero); ASICs must keep the
+    colour they have in a chart that shows it, in the workbook and in plan.html alike."""
+    from planner.report.charts import fill_colors
+
+    full = fill_colors(["owned GPUs", "leased GPUs", "on-demand GPUs", "ASICs", "unmet"])
+    short = fill_colors(["owned GPUs", "leased GPUs", "ASICs", "unmet"])
+    assert short["ASICs"] == full["ASICs"] and short["unmet"] == full["unmet"]
+    assert len(set(full.values())) == 5
+
+
+def test_a_negative_vss_is_read_as_no_saving():
+    """vss below 0 (a plan stopped at its gap, against an expected-value plan solved to its own) is not
+    reported as "saves $-0.9B"."""
+    from planner.report.overview import _vss_sentence
+
+    text = _vss_sentence(-863.6e6, 1.97e9)
+    assert "$-" not in text and "$863.6M cheaper" in text and "no measurable saving" in text
+    assert _vss_sentence(0.5e9, 2e9).startswith("Planning for the scenarios saves $500.0M")

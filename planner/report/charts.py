@@ -96,6 +96,19 @@ def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
 PALETTE = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F", "BCBD22", "17BECF")
 
 
+def fill_colors(stacked: list[str]) -> dict[str, str]:
+    """Hex colour of each stacked (or bar) series: a coverage or cost series keeps the colour of its
+    place in the full list (so "ASICs" has one colour in every chart, whichever optional series a chart
+    leaves out); any other series takes the palette in order."""
+    colors = {}
+    for k, name in enumerate(stacked):
+        for full in (list(COVERAGE_SERIES.values()), list(COST_SERIES.values())):
+            if name in full:
+                k = full.index(name)
+        colors[name] = PALETTE[k % len(PALETTE)]
+    return colors
+
+
 def line_colors(lines: list[str]) -> dict[str, str]:
     """Hex colour of each line series: black for ``required``; otherwise one colour per owner
     in order of first appearance, so a site's ``<site> MW online`` (solid) and ``<site> MW used``
@@ -125,7 +138,7 @@ def excel_chart(data, block: ChartBlock, col: int):
     last = 2 + len(frame)
     letter = get_column_letter(col)
     cats = f"${letter}$3:${letter}${last}"
-    fills = {name: PALETTE[k % len(PALETTE)] for k, name in enumerate(block.stacked or block.horizontal or [])}
+    fills = fill_colors(block.stacked or block.horizontal or [])
 
     def series(names: list[str], chart) -> None:
         colors = line_colors(names)

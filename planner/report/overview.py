@@ -77,8 +77,7 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
         lines.append(f"Across the scenarios: expected cost {_money(float(s['expected_cost']))}, worst "
                      f"{_money(float(s['worst_cost']))}.")
         if "vss" in s and s["vss"] == s["vss"]:
-            lines.append(f"Planning for the scenarios saves {_money(float(s['vss']))} against planning on the "
-                         f"average (vss); knowing the future would save {_money(float(s['evpi']))} more (evpi).")
+            lines.append(_vss_sentence(float(s["vss"]), float(s["evpi"])))
     if "Branches" in tables:
         branches = tables["Branches"]
         lines.append(f"Decisions adapt as {len(branches) - 1} scenarios branch off {branches.scenario.iloc[0]}: "
@@ -87,6 +86,19 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
     lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}"
                  f"{' (expected)' if 'Branches' in tables else ''}.")
     return lines
+
+
+def _vss_sentence(vss: float, evpi: float) -> str:
+    """What planning for the scenarios is worth; a vss or evpi below zero can only come from plans
+    solved to a gap (each is a difference of two solves), and is said so."""
+    if vss >= 0:
+        text = f"Planning for the scenarios saves {_money(vss)} against planning on the average (vss)"
+    else:
+        text = (f"Planning on the average scenario found a plan {_money(-vss)} cheaper than this one (vss below 0: "
+                "a difference of two plans solved to a gap, so read it as no measurable saving)")
+    if evpi >= 0:
+        return text + f"; knowing the future would save {_money(evpi)} more (evpi)."
+    return text + f"; evpi {_money(evpi)}, below 0 for the same reason."
 
 
 def _count(x: float) -> str:

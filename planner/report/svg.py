@@ -15,7 +15,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from planner.report.charts import PALETTE, ChartBlock, line_colors
+from planner.report.charts import PALETTE, ChartBlock, fill_colors, line_colors
 
 WIDTH, HEIGHT = 820, 420
 CHAR = 6.3  # mean width of a character at 11 px, to lay out legends and labels without measuring
@@ -96,8 +96,8 @@ def _legend(names: list[str], colors: dict[str, str], top: float, dashed: set[st
 
 
 def _series_colors(block: ChartBlock) -> dict[str, str]:
-    """Stacked series take the palette in order (as the Excel charts do); lines their own colours."""
-    colors = {name: PALETTE[k % len(PALETTE)] for k, name in enumerate(block.stacked)}
+    """Stacked series take :func:`fill_colors` (as the Excel charts do); lines their own colours."""
+    colors = fill_colors(block.stacked)
     colors.update(line_colors(block.lines))
     return colors
 
