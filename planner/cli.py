@@ -15,7 +15,7 @@ from pathlib import Path
 from planner.pipeline import AuditError, load, plan, timed
 from planner.report.writer import write_report
 from planner.solver.diagnose import NoPlanError
-from planner.workbook.errors import InputError
+from planner.workbook.errors import SHOWN_PROBLEMS, InputError
 from planner.workbook.template import write_template
 
 log = logging.getLogger("planner")
@@ -74,8 +74,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_problems(err: InputError, path: Path) -> int:
     print(f"{path}: {len(err.problems)} input error(s); nothing was written:", file=sys.stderr)
-    for p in err.problems:
+    for p in err.problems[:SHOWN_PROBLEMS]:
         print(f"  - {p}", file=sys.stderr)
+    if len(err.problems) > SHOWN_PROBLEMS:
+        print(f"  ... and {len(err.problems) - SHOWN_PROBLEMS:,} more (fix these first; all are checked again)",
+              file=sys.stderr)
     return 2
 
 

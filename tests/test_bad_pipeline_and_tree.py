@@ -13,6 +13,7 @@ import pytest
 from planner.workbook.errors import InputError
 from planner.workbook.validate import load_inputs
 from tests.helpers import add_row, base_case, write_workbook
+from tests.test_cli import planner
 from tests.test_tree import SCENARIOS
 
 
@@ -65,11 +66,34 @@ def test_tree_errors_are_located(tmp_path):
         "Scenarios row 3, column 'branch_of': a scenario cannot branch off itself (value 'b')",
         "Scenarios row 4, column 'branch_of': not defined in sheet Scenarios (value 'zzz')",
         "Scenarios row 4, column 'failed_programs': not defined in sheet AsicPrograms (value 'NOPE')",
-        "Scenarios row 5, column 'branch_of': the links form a cycle: d -> e -> d",
-        "Scenarios row 6, column 'branch_of': the links form a cycle: e -> d -> e",
+        "Scenarios row 5, column 'branch_of': the links form a cycle of 2 scenarios: d -> e -> d",
         "ScenarioDemand row 3, column 'quarter': duplicate of scenario a in this quarter; first defined in row 2",
         "ScenarioDemand row 4, column 'scenario': not defined in sheet Scenarios (value 'ghost')",
     ]
     for text in expected:
         assert any(p.startswith(text) for p in problems), (text, problems)
     assert len(problems) == len(expected)
+
+
+def test_hostile_tree_prints_bounded_errors(tmp_path):
+    """A cycle of 400 scenario links is one error (not 400 errors each naming 400 scenarios: 1.27 MB
+    before), a long value (40,000 characters, which the .xlsx keeps as Excel's 32,767) is echoed cut
+    to 80 characters with its length, and past 50
+    errors the rest are counted: the whole message stays under 20 kB, exit 2, no traceback."""
+    s = base_case()
+    n = 400
+    add_row(s, "Scenarios", "base", 0.5, 1, 0, None, None, 0, 0, 0, None, header=SCENARIOS)
+    for i in range(n):
+        add_row(s, "Scenarios", f"s{i}", 0.5 / n, 1, 0, f"s{(i + 1) % n}", "2027Q1", 0, 0, 0, None)
+    add_row(s, "Scenarios", "long", 0.0, 1, 0, "x" * 40_000, "2027Q1", 0, 0, 0, None)
+    header = ["scenario", "quarter", "inference"]
+    add_row(s, "ScenarioDemand", "ghost", "2026Q4", 7, header=header)
+    for _ in range(60):
+        add_row(s, "ScenarioDemand", "ghost", "2026Q4", 7)
+    path = write_workbook(s, tmp_path / "hostile.xlsx")
+    proc = planner("validate", str(path))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.encode()) < 20_000, len(proc.stderr.encode())
+    assert proc.stderr.count("form a cycle") == 1 and "cycle of 400 scenarios" in proc.stderr
+    assert "(32,767 characters)" in proc.stderr and "x" * 81 not in proc.stderr
+    assert "more (fix these first" in proc.stderr

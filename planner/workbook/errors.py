@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: A value echoed in a message is cut to this many characters (a hostile cell can hold 32,767).
+SHOWN_CHARS = 80
+#: How many problems are printed; the rest are counted.
+SHOWN_PROBLEMS = 50
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was: ``'aaaa…' (40,000 characters)``."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
+def _shown(value: object) -> str:
+    """The value as the message echoes it: its repr, a long text cut with its length in characters."""
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return repr(value)
+    return f"{text[:SHOWN_CHARS]!r}… ({len(text):,} characters)"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -21,7 +39,7 @@ class Problem:
             where += f" row {self.row}"
         if self.column is not None:
             where += f", column '{self.column}'"
-        shown = "" if self.value is None else f" (value {self.value!r})"
+        shown = "" if self.value is None else f" (value {_shown(self.value)})"
         return f"{where}: {self.message}{shown}"
 
 

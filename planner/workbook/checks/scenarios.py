@@ -8,6 +8,7 @@ from dataclasses import replace
 from planner.workbook import inputs as I
 from planner.workbook.checks.cells import Checker
 from planner.workbook.checks.workload_columns import workload_table
+from planner.workbook.errors import shorten
 from planner.workbook.quarters import label
 from planner.workbook.reader import RawTable
 from planner.workbook.tree import ALL
@@ -87,14 +88,17 @@ def _linked(out: dict[str, I.Scenario], links: dict[str, tuple[int, object, obje
             chk.add(SHEET, row, "branch_of", branch_of, "not defined in sheet Scenarios")
         else:
             parent[name] = target  # type: ignore[assignment]
-    for name in parent:
+    in_cycle: set[str] = set()
+    for name in parent:  # in row order: a cycle is reported once, at its first row
         seen, at = {name}, parent[name]
         while at in parent and at not in seen:
             seen.add(at)
             at = parent[at]
-        if at in seen and at == name:
+        if at in seen and at == name and name not in in_cycle:
+            cycle = _cycle(name, parent)
+            in_cycle.update(cycle)
             chk.add(SHEET, links[name][0], "branch_of", links[name][1],
-                    "the links form a cycle: " + " -> ".join(_cycle(name, parent)))
+                    f"the links form a cycle of {len(cycle) - 1} scenarios: " + shorten(" -> ".join(cycle), 300))
     if chk.problems_in(SHEET):
         return out
     return {name: (sc if name == first else _with_link(sc, parent[name], links[name][2], chk))
