@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from planner.workbook.checks.cells import Checker
+from planner.workbook.checks.plan_actions import check_plan_actions, check_plan_summary
 from planner.workbook.errors import InputError, Problem
 from planner.workbook.quarters import parse_quarter
-from planner.workbook.reader import check_file
-from planner.workbook.tree import ALL
-
-ACTIONS = "Actions"
+from planner.workbook.reader import read_sheets
+from planner.workbook.schema import PLAN_SHEETS
 
 
 @dataclass(frozen=True)
@@ -36,30 +36,23 @@ def plan_file(path: Path) -> Path:
 
 
 def read_plan(path: Path) -> PreviousPlan:
-    """The Actions and Summary of the plan at ``path``; InputError when it is not a plan."""
+    """The Actions and Summary of the plan at ``path``, read and checked like a workbook
+    (:mod:`planner.workbook.checks.plan_actions`); InputError with every problem at once."""
     file = plan_file(path)
-    check_file(file)
-    try:
-        sheets = pd.read_excel(file, sheet_name=None, dtype=object)
-    except Exception as exc:  # a workbook that pandas cannot read as tables
-        raise InputError([Problem(str(file), None, None, None, f"cannot be read as a plan ({exc})")]) from None
-    missing = [name for name in (ACTIONS, "Summary") if name not in sheets]
-    if missing:
-        raise InputError([Problem(str(file), None, None, ", ".join(missing),
-                                  "is not a plan written by `planner run`: it has no sheet of that name")])
-    actions = sheets[ACTIONS]
-    needed = {"quarter", "action", "what", "where", "quantity"}
-    if not needed <= set(actions.columns):
-        raise InputError([Problem(f"{file.name} {ACTIONS}", 1, None, ", ".join(sorted(needed - set(actions.columns))),
-                                  "columns missing: is this a plan written by `planner run`?")])
-    actions = actions.copy()
-    actions["row"] = range(2, len(actions) + 2)
-    if "scenarios" not in actions.columns:  # a plan from before scenario trees: every decision is shared
-        actions["scenarios"] = ALL
-    actions["scenarios"] = actions["scenarios"].fillna(ALL).astype(str)
-    actions["where"] = actions["where"].fillna("").astype(str)
-    summary_df = sheets["Summary"]
-    summary = dict(zip(summary_df["metric"], summary_df["value"])) if "metric" in summary_df else {}
-    costs = sheets.get("Costs")
-    start = parse_quarter(costs["quarter"].iloc[0]) if costs is not None and len(costs) and "quarter" in costs else None
+    if not file.exists():
+        raise InputError([Problem(str(path), None, None, None, "is not a report folder or a plan.xlsx "
+                                  "written by `planner run`: no such file or folder")])
+    problems: list[Problem] = []
+    tables = read_sheets(file, PLAN_SHEETS, problems)
+    chk = Checker(problems)
+    records = check_plan_actions(tables["actions"], chk) if "actions" in tables else []
+    summary = check_plan_summary(tables["summary"], chk) if "summary" in tables else {}
+    if problems:
+        raise InputError(problems)
+    columns = ["quarter", "action", "what", "where", "quantity", "scenarios", "detail", "row"]
+    actions = pd.DataFrame(records)
+    actions = actions.reindex(columns=list(dict.fromkeys(columns + list(actions.columns))))
+    actions["detail"] = actions["detail"].fillna("").astype(str)
+    costs = tables.get("costs")
+    start = parse_quarter(costs.rows[0][1].get("quarter")) if costs is not None and costs.rows else None
     return PreviousPlan(file, actions, summary, start)

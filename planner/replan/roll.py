@@ -21,6 +21,7 @@ import openpyxl
 import pandas as pd
 
 from planner.replan.editor import SheetEditor
+from planner.replan.plan_names import name_problems
 from planner.replan.previous import PreviousPlan
 from planner.replan.sales import SELL, roll_sales
 from planner.replan.scenarios import kept_scenarios, redraw_scenarios
@@ -41,7 +42,7 @@ def _pipeline_rows(inp: Inputs, plan: PreviousPlan, rolled: pd.DataFrame, wb) ->
     start = inp.settings.start
     for a in rolled.itertuples():
         t = parse_quarter(a.quarter)
-        k, note = int(round(float(a.quantity))), _note(plan, a)
+        k, note = int(a.quantity), _note(plan, a)
         if a.action == "sign lease":
             o = inp.offers[a.what]
             first = t + o.lead_time  # type: ignore[operator]
@@ -95,6 +96,9 @@ def roll(input_path: Path, plan: PreviousPlan, to_label: str, out_path: Path, sc
         raise InputError([Problem("--to", None, None, to_label, f"must be a quarter after start_quarter "
                                   f"{label(inp.settings.start)} and not after end_quarter {label(inp.settings.end)}")])
     before = plan.actions[[parse_quarter(q) < to for q in plan.actions.quarter]]  # type: ignore[operator]
+    problems = name_problems(inp, plan, before)
+    if problems:
+        raise InputError(problems)
     keep = kept_scenarios(inp, before, scenario)
     rolled = before[[keep[0] in scenarios_in(s, list(inp.scenarios)) for s in before.scenarios]]
     wb = openpyxl.load_workbook(input_path, data_only=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import openpyxl
@@ -169,7 +169,7 @@ def _read_sheet(ws, ws_formulas, sheet: Sheet, problems: list[Problem]) -> RawTa
             names.append(None)
             continue
         seen.add(key.lower())
-        if sheet.workload_columns is None and key not in fixed:
+        if sheet.workload_columns is None and key not in fixed and not sheet.other_columns:
             problems.append(Problem(name, 1, text, None,
                                     f"unknown column; {name} has columns " + ", ".join(c.name for c in sheet.columns)))
             names.append(None)
@@ -251,4 +251,25 @@ def read_workbook(path: Path, problems: list[Problem]) -> dict[str, RawTable]:
     for key, sheet in SHEET_BY_NAME.items():
         if not sheet.optional and key not in tables:
             problems.append(Problem(sheet.name, None, None, None, "required sheet is missing"))
+    return tables
+
+
+def read_sheets(path: Path, sheets: tuple[Sheet, ...], problems: list[Problem]) -> dict[str, RawTable]:
+    """Raw tables of the named ``sheets`` of another file the planner reads (a previous plan), by lower-case
+    name; its other sheets are not read. Problems are named after the file (``plan.xlsx Actions row 3``)."""
+    check_file(path)
+    wb = _load(path, data_only=True)
+    wb_formulas = _load(path, data_only=False)
+    titles = {clean_text(ws.title).lower(): ws.title for ws in wb.worksheets}
+    tables: dict[str, RawTable] = {}
+    for sheet in sheets:
+        title = titles.get(sheet.name.lower())
+        named = replace(sheet, name=f"{path.name} {sheet.name}")
+        if title is None:
+            if sheet.optional:
+                continue
+            problems.append(Problem(str(path), None, None, sheet.name,
+                                    "is not a plan written by `planner run`: it has no sheet of that name"))
+            continue
+        tables[sheet.name.lower()] = _read_sheet(wb[title], wb_formulas[title], named, problems)
     return tables

@@ -57,6 +57,7 @@ class Sheet:
     workload_columns: Column | None = None
     every_workload: bool = True  # every workload needs a column (else a missing one takes its default)
     description: str = ""
+    other_columns: bool = False  # columns not declared here are read as they are (a plan's report columns)
 
     def column(self, name: str) -> Column:
         """The fixed column called ``name``."""
@@ -257,3 +258,27 @@ SHEETS: tuple[Sheet, ...] = (
 )
 
 SHEET_BY_NAME: dict[str, Sheet] = {s.name.lower(): s for s in SHEETS}
+
+
+#: The decisions a plan's Actions sheet can hold (``planner run`` writes them; ``roll`` and ``--previous`` read them).
+PLAN_ACTIONS = ("fund ASIC program", "start build phase", "order hardware", "sign lease", "sell existing fleet")
+
+#: A previous plan's sheets as ``roll`` and ``--previous`` read them: the columns they use are declared and
+#: checked; the report's other columns are read as they are.
+PLAN_SHEETS: tuple[Sheet, ...] = (
+    Sheet("Actions", "a decision of the plan", (
+        _c("quarter", "quarter", "quarter", "Quarter the decision is taken."),
+        _c("action", "choice", "-", "What is done.", choices=tuple(a.lower() for a in PLAN_ACTIONS)),
+        _c("what", "name", "-", "Program, site, hardware or lease offer."),
+        _c("where", "name", "-", "Site or provider.", required=False),
+        _c("quantity", "integer", "units", "Whole programs, phases, blocks or accelerators.", minimum=0),
+        _c("scenarios", "text", "-", "all, or the scenarios that take it.", required=False, default="all"),
+    ), other_columns=True),
+    Sheet("Summary", "a metric of the plan", (
+        _c("metric", "name", "-", "Metric."),
+        _c("value", "text", "-", "Its value.", required=False),
+    ), other_columns=True),
+    Sheet("Costs", "a quarter's costs", (
+        _c("quarter", "text", "-", "Quarter (the first is the plan's start_quarter)."),
+    ), optional=True, other_columns=True),
+)
