@@ -53,11 +53,7 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
     lines = [f"Total cost {_money(float(s['total_cost']))} (present value), {status} {100 * gap:.2f} % of the best "
              f"possible (target {100 * target:g} %; best bound {_money(float(s['best_bound']))})."]
     cov = tables["Coverage"]
-    if "scenario" in cov:
-        p = tables["Scenarios"].set_index("scenario").probability
-        cov = cov.assign(w=cov.scenario.map(p))
-    else:
-        cov = cov.assign(w=1.0)
+    cov = cov.assign(w=_weights(cov, tables))
     unmet, required = float((cov.unmet_du * cov.w).sum()), float((cov.required_du * cov.w).sum())
     if unmet > 0.5:
         by = cov.assign(u=cov.unmet_du * cov.w).groupby(["workload", "quarter"]).u.sum()
