@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from planner.workbook.inputs import Hardware, Inputs, LeaseOffer, Site
+from planner.workbook.inputs import Hardware, Inputs, LeaseOffer, LeaseOption, Site
 
 #: Order cap of program hardware with a blank ``max_order_per_quarter`` (MODEL.md 4.5).
 PROGRAM_BIG_M = 1e7
@@ -69,9 +69,19 @@ def order_blocks(inp: Inputs, h: Hardware, s: Site, tight: bool) -> int | None:
 
 def lease_blocks(inp: Inputs, o: LeaseOffer, tight: bool) -> int | None:
     """Upper bound on ``lease[o, t]`` (None: none)."""
-    cap = o.max_blocks_per_quarter
+    return _leased_blocks(inp, o, o.max_blocks_per_quarter, tight)
+
+
+def _leased_blocks(inp: Inputs, o: LeaseOffer, cap: int | None, tight: bool) -> int | None:
+    """``cap`` (None: none), and when ``tight`` at most the blocks of o that could ever serve at once."""
     if not tight:
         return cap
     units = useful_units(inp, o.hardware, lambda w: inp.throughput.get((o.hardware, w), 0.0))
     demand = math.ceil(units / o.block_units - 1e-9)
     return demand if cap is None else min(cap, demand)
+
+
+def option_blocks(inp: Inputs, x: LeaseOption, tight: bool) -> int | None:
+    """Upper bound on ``exercise[x, t]`` (None: none): ``max_blocks``, and in the tight formulation the
+    blocks of the offer's hardware that could ever serve (demand dominance, as for ``lease``)."""
+    return _leased_blocks(inp, inp.offers[x.offer], x.max_blocks, tight)

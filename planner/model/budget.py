@@ -3,6 +3,7 @@
 budget[Y, σ]: sum_{t in Y} unit_capex * order_block * ordered[h, t, k(σ, t)]
               + sum_{t in Y} capex_per_phase * phase[s, t, k(σ, t)]
               + sum_p nre_cost * commit[p, k(σ, 0)]   (only in the year of q = 0; not for funded p)
+              + sum_{gates g in Y} cost_g * go[p, g, k(σ, t_g)]   (MODEL.md 12)
               <= capex_max[Y]   ($ cash)
 Scenarios that take their decisions of Y from the same classes have the same row: one is kept.
 """
@@ -15,7 +16,7 @@ from planner.model.parts import Lin, Parts, constraint
 
 
 def cash_capex_terms(p: Parts, scenario: str) -> dict[int, Lin]:
-    """Cash capex of a scenario's decisions by horizon quarter as linear terms (orders, phases; NRE at q = 0)."""
+    """Cash capex of a scenario's decisions by horizon quarter as linear terms (orders, phases, gates; NRE at q = 0)."""
     inp, tree = p.inp, p.tree
     cash: dict[int, Lin] = defaultdict(Lin)
     for (h, t, k), lin in p.ordered.items():
@@ -28,6 +29,10 @@ def cash_capex_terms(p: Parts, scenario: str) -> dict[int, Lin]:
     for (name, k), var in p.dec["commit"].items():
         if tree.cls(scenario, 0) == k:
             cash[0].add(inp.programs[name].nre_cost, var)
+    for gates in inp.gates.values():
+        for g in gates:
+            k = tree.cls(scenario, g.quarter)
+            cash[g.quarter].add(g.cost, p.dec["go"][g.program, g.gate, g.quarter, k])
     return cash
 
 

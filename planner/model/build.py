@@ -4,6 +4,7 @@ cost[σ] (MODEL.md 5 and 11) is the present value
     sum_q d(q) [leases + on-demand rent + new hardware annuities + new phase annuities + opex
                 + energy of powered units + unmet] + sum_p nre_cost(p) commit[p]
     - sum_t d(t) resale of the existing fleet sold
+    + sum_t d(t) [option fees + gate costs]   (MODEL.md 12; exercised options are leases)
 of scenario σ. Each component adds its decision's present-value coefficient to
 ``Parts.cost[σ]`` and its constant part to ``Parts.cost_const[σ]``.
 
@@ -25,6 +26,7 @@ from planner.model.budget import add_budget
 from planner.model.coverage import add_coverage
 from planner.model.leases import add_leases
 from planner.model.ondemand import add_ondemand
+from planner.model.options import add_options
 from planner.model.owned import add_owned
 from planner.model.parts import Parts, constraint, variables
 from planner.model.powered import add_powered
@@ -89,6 +91,7 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
     m = pyo.ConcreteModel(name="planner")
     p = Parts(inp=inp, m=m, tight=tight, tree=tree, fixed=fixed or {})
     add_leases(p)
+    add_options(p)
     add_ondemand(p)
     add_owned(p)
     add_sites(p)
@@ -102,12 +105,12 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
 
 
 #: The whole decisions, taken per class of scenarios (MODEL.md 7 and 10).
-FIRST_STAGE = ("lease", "order", "phase", "commit", "sell")
+FIRST_STAGE = ("lease", "order", "phase", "commit", "sell", "reserve", "exercise", "go")
 
-#: The few, lumpy whole decisions: build phases (a whole phase of MW, for the rest of the horizon)
-#: and program funding (all of a program's NRE). The solver's relax-and-fix search
+#: The few, lumpy whole decisions: build phases (a whole phase of MW, for the rest of the horizon),
+#: program funding (all of a program's NRE) and its gates. The solver's relax-and-fix search
 #: (:mod:`planner.solver.relax_fix`) keeps only these whole in its relaxation and fixes them next.
-STRATEGIC = ("phase", "commit")
+STRATEGIC = ("phase", "commit", "go")
 
 
 def first_stage_decisions(p: Parts) -> dict[str, int]:

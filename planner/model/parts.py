@@ -42,7 +42,9 @@ class Parts:
 
     * ``dec[name][key]``    the decision variables (``lease``, ``order``, ``phase``, ``commit``,
       ``ordered``, ``sell``) by a key that always ends with the class k of the scenario tree:
-      ``(o, t, k)``, ``(h, s, t, k)``, ``(s, t, k)``, ``(h, t, k)``, ``(p, k)`` (k of t = 0), ``(b, t, k)``
+      ``(o, t, k)``, ``(h, s, t, k)``, ``(s, t, k)``, ``(h, t, k)``, ``(p, k)`` (k of t = 0), ``(b, t, k)``;
+      MODEL.md 12 adds ``reserve`` and ``exercise`` ``(x, t, k)`` and ``go`` ``(p, gate, t_g, k)``
+      (t_g the gate's quarter)
     * ``active[c, q, σ]``   accelerators of lease contract c active in q, scenario σ
     * ``owned[h, s, q, σ]`` accelerators of type h in service at site s in q, scenario σ
     * ``mw[s, q, σ]``       IT MW online at site s in q, scenario σ
@@ -108,6 +110,18 @@ class Parts:
         if self.inp.programs[program].funded:
             return Lin(const=1.0)
         return Lin(terms=[(1.0, self.dec["commit"][program, self.tree.cls(scenario, 0)])])  # type: ignore[union-attr]
+
+    def gate_of(self, gate: object, scenario: str) -> Lin:
+        """``go`` of a program gate (a :class:`~planner.workbook.inputs.ProgramGate`) in a scenario: the
+        decision of the scenario's class in the gate's quarter (MODEL.md 12)."""
+        k = self.tree.cls(scenario, gate.quarter)  # type: ignore[union-attr,attr-defined]
+        return Lin(terms=[(1.0, self.dec["go"][gate.program, gate.gate, gate.quarter, k])])  # type: ignore[attr-defined]
+
+    def funding_of(self, program: str, scenario: str) -> Lin:
+        """What a program's orders are linked to (constraint 5): its last gate's ``go`` when it has gates
+        (MODEL.md 12), else its funding (:meth:`commit_of`)."""
+        gate = self.inp.last_gate(program)
+        return self.gate_of(gate, scenario) if gate else self.commit_of(program, scenario)
 
     def add_cost(self, var: object, present_value: float, scenario: str | None = None) -> None:
         """Add ``present_value`` ($ per unit of ``var``) to scenario's cost (None: every scenario)."""

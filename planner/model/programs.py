@@ -2,7 +2,9 @@
 
 supply:  order_block(h) * ordered[h, t, k] <= max_order_per_quarter(h)      (ordered = sum_s order[h, s, t, k])
 program: order_block(h) * ordered[h, t, k] <= max_order_per_quarter(h) * commit[p, k0]
-         (blank limit: 10**7 * commit[p, k0]); k0 is the class at t = 0 that holds class k of t
+         (blank limit: 10**7 * commit[p, k0]); k0 is the class at t = 0 that holds class k of t.
+         A program with gates (MODEL.md 12, :mod:`.gates`) links to its last gate instead:
+         ... <= max_order_per_quarter(h) * go[p, g_last, k(k, t_last)]
          (classes only split over time). In the tight formulation the limit is at most what
          every site could take, and each order is linked to funding on its own:
          order[h, s, t, k] <= ub(order[h, s, t, k]) * commit[p, k0]
@@ -16,6 +18,7 @@ from __future__ import annotations
 import pyomo.core as pyo
 
 from planner.model.bounds import PROGRAM_BIG_M
+from planner.model.gates import add_gates
 from planner.model.parts import Parts, constraint, decisions
 from planner.model.timing import order_quarters
 
@@ -27,6 +30,7 @@ def add_programs(p: Parts) -> None:
     for (name, k), var in commit.items():
         for sc in tree.members(k, 0):
             p.add_cost(var, inp.programs[name].nre_cost, sc)
+    add_gates(p)
     rows, linked = {}, {}
     for h in inp.hardware.values():
         if h.max_order_per_quarter is None and not h.program:
@@ -36,7 +40,7 @@ def add_programs(p: Parts) -> None:
                 key = p.row_key(h.name, t, scenario=k)
                 ordered = p.ordered[h.name, t, k].expr(h.order_block)
                 if h.program:
-                    funding = p.commit_of(h.program, k)
+                    funding = p.funding_of(h.program, k)
                     limit = PROGRAM_BIG_M if h.max_order_per_quarter is None else h.max_order_per_quarter
                     orders = [p.dec["order"][h.name, s, t, k] for s in inp.sites]
                     if p.tight:  # no more than every site could take, and each order linked to funding

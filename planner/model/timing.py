@@ -17,13 +17,34 @@ lead times without slip.
 
 from __future__ import annotations
 
-from planner.workbook.inputs import CommittedPhase, ExistingLease, FleetBatch, Hardware, Inputs, LeaseOffer, Site
+from planner.workbook.inputs import (
+    CommittedPhase,
+    ExistingLease,
+    FleetBatch,
+    Hardware,
+    Inputs,
+    LeaseOffer,
+    LeaseOption,
+    Site,
+)
 
 
 def sign_quarters(inp: Inputs, o: LeaseOffer) -> range:
     """Quarters t where ``lease[o, t]`` exists: inside the signing window and
     starting (``t + lead_time``) inside the horizon."""
     return range(max(0, o.first_sign), min(o.last_sign, inp.n - 1 - o.lead_time) + 1)
+
+
+def reserve_quarters(inp: Inputs, x: LeaseOption) -> range:
+    """Quarters t where ``reserve[x, t]`` exists: the option's buy window clipped to the horizon (MODEL.md 12)."""
+    return range(max(0, x.buy_first), min(x.buy_last, inp.n - 1) + 1)
+
+
+def exercise_quarters(inp: Inputs, x: LeaseOption) -> range:
+    """Quarters t where ``exercise[x, t]`` exists: inside the exercise window, and the lease of its offer
+    starting (``t + lead_time``) inside the horizon (MODEL.md 12)."""
+    lead = inp.offers[x.offer].lead_time
+    return range(max(0, x.exercise_first), min(x.exercise_last, inp.n - 1 - lead) + 1)
 
 
 def lease_active(inp: Inputs, o: LeaseOffer, t: int, scenario: str | None = None) -> range:
@@ -39,8 +60,11 @@ def order_earliest(inp: Inputs, h: Hardware) -> int:
 
 
 def order_quarters(inp: Inputs, h: Hardware) -> range:
-    """Quarters t where ``order[h, s, t]`` exists: available, and in service inside the horizon."""
-    return range(max(0, order_earliest(inp, h)), inp.n - h.lead_time)
+    """Quarters t where ``order[h, s, t]`` exists: available, at or after its program's last gate
+    (MODEL.md 12), and in service inside the horizon."""
+    gate = inp.last_gate(h.program)
+    first = max(0, order_earliest(inp, h), gate.quarter if gate else 0)
+    return range(first, inp.n - h.lead_time)
 
 
 def in_service(inp: Inputs, h: Hardware, t: int, scenario: str | None = None) -> range:

@@ -197,6 +197,40 @@ class OnDemandSource:
 
 
 @dataclass(frozen=True)
+class LeaseOption:
+    """A lease expansion option (MODEL.md 12): blocks bought in ``buy_first .. buy_last`` for
+    ``fee_per_block``, each exercisable once in ``exercise_first .. exercise_last`` as a lease of ``offer``
+    signed then (outside the offer's signing window and ``max_blocks_per_quarter``)."""
+
+    name: str
+    offer: str
+    fee_per_block: float  # $ per block bought
+    buy_first: int  # horizon indices, may lie outside the horizon (clipped where used)
+    buy_last: int
+    exercise_first: int
+    exercise_last: int
+    max_blocks: int | None  # most blocks bought over the horizon; None: no limit
+    row: int = 0
+
+
+@dataclass(frozen=True)
+class ProgramGate:
+    """A gate of an ASIC program after funding (MODEL.md 12): ``go`` decided in ``quarter`` (a horizon
+    index), ``cost`` $ paid then if the program goes through."""
+
+    program: str
+    gate: str
+    quarter: int
+    cost: float
+    row: int = 0
+
+    @property
+    def name(self) -> str:
+        """``<program>: <gate>``, the gate's name in the model and the report."""
+        return f"{self.program}: {self.gate}"
+
+
+@dataclass(frozen=True)
 class Scenario:
     """One scenario (MODEL.md 7 and 10). ``branch_of`` / ``branch_quarter``: until ``branch_quarter``
     (a horizon index; None: never) it takes the same decisions as ``branch_of`` (None: the first
@@ -241,6 +275,13 @@ class Inputs:
     committed: tuple[CommittedPhase, ...] = ()
     scenario_demand_du: dict[tuple[str, str, int], float] = field(default_factory=dict)  # (σ, w, q) -> du
     ondemand: tuple[OnDemandSource, ...] = ()
+    options: dict[str, LeaseOption] = field(default_factory=dict)
+    gates: dict[str, tuple[ProgramGate, ...]] = field(default_factory=dict)  # program -> gates by quarter
+
+    def last_gate(self, program: str | None) -> ProgramGate | None:
+        """The last gate of a program (None: no gates, or no program)."""
+        gates = self.gates.get(program) if program else None
+        return gates[-1] if gates else None
 
     @cached_property
     def tree(self) -> Tree:

@@ -251,9 +251,33 @@ SHEETS: tuple[Sheet, ...] = (
         _c("last_quarter", "quarter", "quarter", "Last quarter it can be rented.", required=False, default=END),
     ), optional=True, description="Capacity rented by the quarter without commitment (MODEL.md 11): "
                                   "no lead time, no term, decided per scenario and quarter."),
+    Sheet("LeaseOptions", "lease expansion option", (
+        _c("option", "name", "", "Option contract name."),
+        _c("offer", "name", "", "Lease offer a block becomes when exercised (its provider, hardware, "
+           "block_units, price, term and lead_time).", ref="LeaseOffers"),
+        _c("fee_per_block", "number", "$ per block", "Fee paid in the quarter a block of the option is "
+           "bought (not capex)."),
+        _c("buy_first", "quarter", "quarter", "First quarter blocks may be bought.", required=False, default=START),
+        _c("buy_last", "quarter", "quarter", "Last quarter blocks may be bought.", required=False, default=END),
+        _c("exercise_first", "quarter", "quarter", "First quarter bought blocks may be exercised.",
+           required=False, default=START),
+        _c("exercise_last", "quarter", "quarter", "Last quarter bought blocks may be exercised.",
+           required=False, default=END),
+        _c("max_blocks", "integer", "blocks", "Most blocks bought over the horizon (blank = no limit).",
+           required=False),
+    ), optional=True, key="option", description="The right, bought now, to sign blocks of an offer later "
+                                                 "(MODEL.md 12): beyond the offer's window and block limit."),
+    Sheet("ProgramGates", "gate of an ASIC program after funding", (
+        _c("program", "name", "", "ASIC program.", ref="AsicPrograms"),
+        _c("gate", "name", "", "Gate name, e.g. small-scale test, mass production."),
+        _c("quarter", "quarter", "quarter", "Quarter the gate is decided (inside the horizon)."),
+        _c("cost", "number", "$", "Paid in that quarter if the program goes through the gate (capex of its "
+           "year)."),
+    ), optional=True, description="A program funded gate by gate (MODEL.md 12): its hardware is ordered only "
+                                  "from its last gate on, and a gate not passed stops the spending."),
     Sheet("Budget", "calendar year", (
         _c("year", "year", "year", "Calendar year."),
-        _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE) in that year."),
+        _c("capex_max", "number", "$", "Most cash capex (orders, phases, NRE, programme gates) in that year."),
     ), optional=True, key="year", description="Annual capex budget."),
 )
 
@@ -261,7 +285,8 @@ SHEET_BY_NAME: dict[str, Sheet] = {s.name.lower(): s for s in SHEETS}
 
 
 #: The decisions a plan's Actions sheet can hold (``planner run`` writes them; ``roll`` and ``--previous`` read them).
-PLAN_ACTIONS = ("fund ASIC program", "start build phase", "order hardware", "sign lease", "sell existing fleet")
+PLAN_ACTIONS = ("fund ASIC program", "start build phase", "order hardware", "sign lease", "sell existing fleet",
+                "buy lease option", "exercise lease option", "pass programme gate")
 
 #: A previous plan's sheets as ``roll`` and ``--previous`` read them: the columns they use are declared and
 #: checked; the report's other columns are read as they are.

@@ -17,9 +17,11 @@ from planner.workbook.checks.committed import check_committed
 from planner.workbook.checks.demand import check_demand
 from planner.workbook.checks.existing_leases import check_existing_leases
 from planner.workbook.checks.fleet import check_fleet, warn_fleet_power
+from planner.workbook.checks.gates import check_gates
 from planner.workbook.checks.hardware import check_hardware
 from planner.workbook.checks.offers import check_offers
 from planner.workbook.checks.ondemand import check_ondemand
+from planner.workbook.checks.options import check_options
 from planner.workbook.checks.programs import check_programs
 from planner.workbook.checks.providers import check_providers
 from planner.workbook.checks.scenario_demand import check_scenario_demand
@@ -33,7 +35,7 @@ from planner.workbook.reader import RawTable, read_workbook
 
 #: Sheets of fixed columns, typed row by row before their checkers run.
 _FIXED = ("Workloads", "Hardware", "Sites", "Providers", "LeaseOffers", "AsicPrograms", "ExistingFleet",
-          "ExistingLeases", "CommittedPhases", "Budget", "OnDemand")
+          "ExistingLeases", "CommittedPhases", "Budget", "OnDemand", "LeaseOptions", "ProgramGates")
 
 
 def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
@@ -59,6 +61,9 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     committed = check_committed(recs["CommittedPhases"], sites, site_names, chk)
     budget = check_budget(recs["Budget"], chk)
     ondemand = check_ondemand(recs["OnDemand"], providers, hardware, hardware_names, chk)
+    options = check_options(recs["LeaseOptions"], {r["offer"] for _, r in recs["LeaseOffers"] if r["offer"]}, chk)
+    gates = check_gates(recs["ProgramGates"], {r["program"] for _, r in recs["AsicPrograms"] if r["program"]},
+                        horizon_ok, chk)
     demand = check_demand(tables["demand"], workloads, horizon_ok, chk) if "demand" in tables and workloads else {}
     throughput = (check_throughput(tables["throughput"], workloads, hardware, hardware_names, chk)
                   if "throughput" in tables and workloads else {})
@@ -74,7 +79,8 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
     extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
     inp = I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
                    programs, tuple(fleet), tuple(existing), budget, committed=tuple(committed),
-                   scenario_demand_du=scenario_demand, ondemand=tuple(ondemand), **extra)
+                   scenario_demand_du=scenario_demand, ondemand=tuple(ondemand), options=options,
+                   gates=gates, **extra)
     warn_fleet_power(inp)
     return inp
 

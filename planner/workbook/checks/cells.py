@@ -154,3 +154,11 @@ class Checker:
     def idx(self, absolute: int) -> int:
         """Horizon index of an absolute quarter."""
         return absolute - self.start
+
+    def window(self, sheet: str, row: int, record: dict[str, object], columns: tuple[str, str]) -> bool:
+        """True unless the window's first quarter (``columns[0]``) is after its last; records a problem then."""
+        first, last = (record[c] for c in columns)
+        if isinstance(first, int) and isinstance(last, int) and first > last:
+            self.add(sheet, row, columns[0], label(first), f"is after {columns[1]} {label(last)}")
+            return False
+        return True

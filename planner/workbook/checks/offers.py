@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from planner.workbook import inputs as I
 from planner.workbook.checks.cells import Checker, Row
-from planner.workbook.quarters import label
 
 
 def check_offers(records: list[Row], providers: dict[str, I.Provider], hardware: dict[str, I.Hardware],
@@ -35,8 +34,4 @@ def check_rented(chk: Checker, sheet: str, row: int, r: Row, providers: dict[str
         chk.add(sheet, row, "hardware", r["hardware"],
                 f"belongs to ASIC program {hw.program}; programs are in-house and cannot be {verb}")
         ok = False
-    first, last = (r[c] for c in window)
-    if first is not None and last is not None and first > last:
-        chk.add(sheet, row, window[0], label(first), f"is after {window[1]} {label(last)}")
-        ok = False
-    return ok
+    return chk.window(sheet, row, r, window) and ok
