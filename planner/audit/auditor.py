@@ -2,9 +2,9 @@
 
 It recomputes every constraint of MODEL.md section 4 and the cost of section 5
 (with section 7's scenarios and objective, section 9's pipeline, section 10's
-branching, slips and failed programs, and section 11's powered units, sales and
-on-demand capacity) from the inputs and the report tables alone: each scenario's
-decisions from ``Actions`` (:mod:`planner.audit.decisions`), the allocation and the
+branching, slips and failed programs, section 11's powered units, sales and
+on-demand capacity, and section 12's options and gates) from the inputs and the report
+tables alone: each scenario's decisions from ``Actions`` (:mod:`planner.audit.decisions`), the allocation and the
 on-demand units rented from ``Capacity`` (du per workload by source), the powered
 units per type and site from ``Fleet`` and the unmet du from ``Coverage``. The units
 delivered (existing fleet less sales, orders in service) are its own; the powered
@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.audit.decisions import ABS, Checks, Decisions, check_limits, check_shared, quarter_index, read_actions
+from planner.audit.decisions import (
+    ABS,
+    Checks,
+    Decisions,
+    check_limits,
+    check_rights,
+    check_shared,
+    quarter_index,
+    read_actions,
+)
 from planner.workbook.inputs import Inputs
 
 
@@ -61,6 +70,7 @@ class _Auditor(Checks):
         self.plan = read_actions(self.inp, self.tables["Actions"], self)
         for sc, d in self.plan.items():
             check_limits(self.inp, sc, d, self)
+            check_rights(self.inp, sc, d, self)
         check_shared(self.inp, self.plan, self)
 
     # -- capacities in a scenario --------------------------------------------------------------
@@ -110,8 +120,10 @@ class _Auditor(Checks):
                 slip = lease_slip if e.first_quarter > 0 else 0
                 return e.units if e.first_quarter + slip <= q <= e.last_quarter + slip else 0.0
         o = self.inp.offers[contract]
-        return sum(o.block_units * k for (on, t), k in self.plan[sc].leases.items()
-                   if on == contract and t + o.lead_time + lease_slip <= q < t + o.lead_time + lease_slip + o.term)
+        signed = [(t, k) for (on, t), k in self.plan[sc].leases.items() if on == contract]
+        signed += [(t, k) for (x, t), k in self.plan[sc].exercised.items() if self.inp.options[x].offer == contract]
+        return sum(o.block_units * k for t, k in signed
+                   if t + o.lead_time + lease_slip <= q < t + o.lead_time + lease_slip + o.term)
 
     def phases_online(self, sn: str, q: int, sc: str) -> float:
         s, build_slip = self.inp.sites[sn], self.inp.scenarios[sc].build_slip
@@ -243,7 +255,11 @@ class _Auditor(Checks):
         of the fleet sold: resale_value * (last - t + 1) / (last + 1) per unit sold at the start of t."""
         inp, n, r = self.inp, self.n, self.inp.settings.discount_rate
         hours = inp.settings.hours_per_quarter
-        cost = sum(inp.programs[p].nre_cost for p in self.plan[sc].funded)
+        d_sc = self.plan[sc]
+        cost = sum(inp.programs[p].nre_cost for p in d_sc.funded)
+        cost += sum(_d(t, r) * inp.options[x].fee_per_block * k for (x, t), k in d_sc.reserved.items())
+        gate_cost = {(g.program, g.gate): g.cost for gates in inp.gates.values() for g in gates}
+        cost += sum(_d(t, r) * gate_cost[key] for key, t in d_sc.gates.items())
         for b in inp.fleet:
             for (row, t), k in self.plan[sc].sales.items():
                 if row == b.row:
@@ -252,7 +268,7 @@ class _Auditor(Checks):
             d = _d(q, r)
             for e in inp.existing_leases:
                 cost += d * e.price_per_unit_quarter * self.active(e.name, q, sc)
-            for on in {o for o, _ in self.plan[sc].leases}:
+            for on in {o for o, _ in d_sc.leases} | {inp.options[x].offer for x, _ in d_sc.exercised}:
                 cost += d * inp.offers[on].price_per_unit_quarter * self.active(on, q, sc)
             for sn, s in inp.sites.items():
                 cost += d * s.opex_per_mw_quarter * self.mw(sn, q, sc)

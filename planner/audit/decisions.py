@@ -1,10 +1,10 @@
 """The auditor's reading of the Actions table: each scenario's own decisions, checked.
 
-Written again from the text of MODEL.md (sections 3, 4, 9, 10 and 11), sharing no code with the
+Written again from the text of MODEL.md (sections 3, 4, 9, 10, 11 and 12), sharing no code with the
 model: the windows in which each decision may be taken, the signing, supply, max-phases, sales and
 budget limits per scenario, funding, and the rule that a scenario takes its ``branch_of``'s
 decisions in every quarter before its ``branch_quarter``. A sale names its batch at the start of its
-``detail`` (``ExistingFleet row N: ...``).
+``detail`` (``ExistingFleet row N: ...``); a gate passed is ``what`` = program, ``where`` = gate.
 """
 
 from __future__ import annotations
@@ -33,6 +33,9 @@ class Decisions:
     phases: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     funded: set[str] = field(default_factory=set)  # funded by the plan (NRE charged)
     sales: dict[tuple[int, int], float] = field(default_factory=lambda: defaultdict(float))
+    reserved: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))  # (option, t)
+    exercised: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))  # (option, t)
+    gates: dict[tuple[str, str], int] = field(default_factory=dict)  # (program, gate) passed -> its quarter
 
     def at(self, t: int) -> set[tuple]:
         """Everything decided in quarter t (funding counts as a decision of t = 0)."""
@@ -40,6 +43,9 @@ class Decisions:
         out |= {("order", *k, v) for k, v in self.orders.items() if k[-1] == t and v}
         out |= {("phase", *k, v) for k, v in self.phases.items() if k[-1] == t and v}
         out |= {("sell", *k, v) for k, v in self.sales.items() if k[-1] == t and v}
+        out |= {("reserve", *k, v) for k, v in self.reserved.items() if k[-1] == t and v}
+        out |= {("exercise", *k, v) for k, v in self.exercised.items() if k[-1] == t and v}
+        out |= {("gate", *k) for k, q in self.gates.items() if q == t}
         if t == 0:
             out |= {("fund", p) for p in self.funded}
         return out
@@ -98,7 +104,8 @@ def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, D
         elif a.action == "order hardware":
             h = inp.hardware[a.what]
             slip = inp.programs[h.program].slip_quarters if h.program else 0
-            if t < max(0, h.available_from + slip) or t > n - 1:
+            gates = [g.quarter for g in inp.gates.get(h.program or "", ())]
+            if t < max(0, h.available_from + slip, *gates) or t > n - 1:
                 chk.fail(f"{h.name} ordered in {a.quarter}, before it can be ordered")
             for d in targets:
                 d.orders[h.name, a.where, t] += k
@@ -112,6 +119,8 @@ def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, D
             row = _sold_batch(inp, a, t, chk)
             for d in targets:
                 d.sales[row, t] += k
+        elif a.action in ("buy lease option", "exercise lease option", "pass programme gate"):
+            _read_right(inp, a, t, k, targets, chk)
         elif a.action == "fund ASIC program":
             if inp.programs[a.what].funded:
                 chk.fail(f"program {a.what} is funded again, but it is already funded")
@@ -120,6 +129,50 @@ def read_actions(inp: Inputs, actions: pd.DataFrame, chk: Checks) -> dict[str, D
         else:
             chk.fail(f"unknown action {a.action!r}")
     return out
+
+
+def _read_right(inp: Inputs, a, t: int, k: float, targets: list[Decisions], chk: Checks) -> None:
+    """An option bought or exercised inside its window (an exercise also with its lease starting inside the
+    horizon), or a gate passed in its own quarter (MODEL.md 12)."""
+    n = inp.n
+    if a.action == "pass programme gate":
+        gate = next((g for g in inp.gates.get(a.what, ()) if g.gate == a.where), None)
+        if gate is None:
+            raise ValueError(f"gate {a.where!r} of program {a.what!r} is not in ProgramGates")
+        if gate.quarter != t:
+            chk.fail(f"gate {a.where} of {a.what} passed in {a.quarter}, not in its quarter")
+        for d in targets:
+            d.gates[a.what, a.where] = t
+        return
+    x = inp.options[a.what]
+    if a.action == "buy lease option":
+        first, last, book = x.buy_first, x.buy_last, "reserved"
+    else:
+        first, book = x.exercise_first, "exercised"
+        last = min(x.exercise_last, n - 1 - inp.offers[x.offer].lead_time)
+    if not max(0, first) <= t <= min(n - 1, last):
+        chk.fail(f"{a.action} {x.name} in {a.quarter}, outside its window")
+    for d in targets:
+        getattr(d, book)[x.name, t] += k
+
+
+def check_rights(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
+    """MODEL.md 12 in one scenario: no more blocks exercised by any quarter than bought by then, at most
+    ``max_blocks`` bought; a gate passed only by a funded program that passed its earlier gates."""
+    for x in inp.options.values():
+        for t in range(inp.n):
+            done = sum(k for (xn, t2), k in d.exercised.items() if xn == x.name and t2 <= t)
+            chk.le(done, sum(k for (xn, t2), k in d.reserved.items() if xn == x.name and t2 <= t),
+                   f"blocks of option {x.name} exercised by {inp.quarter_label(t)} ({sc})")
+        if x.max_blocks is not None:
+            chk.le(sum(k for (xn, _), k in d.reserved.items() if xn == x.name), x.max_blocks,
+                   f"blocks of option {x.name} bought ({sc})")
+    for p, gates in inp.gates.items():
+        passed = p in d.funded or inp.programs[p].funded
+        for g in sorted(gates, key=lambda g: g.quarter):
+            if (p, g.gate) in d.gates and not passed:
+                chk.fail(f"gate {g.gate} of {p} passed without its funding and earlier gates ({sc})")
+            passed = (p, g.gate) in d.gates
 
 
 def _sold_batch(inp: Inputs, a, t: int, chk: Checks) -> int:
@@ -147,6 +200,10 @@ def check_limits(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
         chk.le(sum(k for (sn, _), k in d.phases.items() if sn == s.name), s.max_phases,
                f"phases built at {s.name} ({sc})")
     funded = d.funded | {p for p, prog in inp.programs.items() if prog.funded}
+    for p, gates in inp.gates.items():  # with gates, orders need the last gate passed (MODEL.md 12)
+        last = max(gates, key=lambda g: g.quarter)
+        if (p, last.gate) not in d.gates:
+            funded.discard(p)
     for (hn, t) in {(h, t) for h, _, t in d.orders}:
         h = inp.hardware[hn]
         units = sum(h.order_block * k for (h2, _, t2), k in d.orders.items() if h2 == hn and t2 == t)
@@ -167,6 +224,8 @@ def check_limits(inp: Inputs, sc: str, d: Decisions, chk: Checks) -> None:
     for (sn, t), k in d.phases.items():
         cash[inp.year(t)] += inp.sites[sn].capex_per_phase * k
     cash[inp.year(0)] += sum(inp.programs[p].nre_cost for p in d.funded)
+    for (p, gate), t in d.gates.items():
+        cash[inp.year(t)] += next(g.cost for g in inp.gates[p] if g.gate == gate)
     for year, cap in inp.budget.items():
         chk.le(cash.get(year, 0.0), cap, f"capex in {year} ({sc})")
 

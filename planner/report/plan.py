@@ -25,7 +25,7 @@ def _values_of(var: pyo.Var) -> dict:
 class Plan:
     """The solved plan: decisions and derived quantities, read once from the model.
 
-    ``lease``, ``order``, ``phase``, ``commit`` and ``sell`` are keyed like
+    ``lease``, ``order``, ``phase``, ``commit``, ``sell``, ``reserve``, ``exercise`` and ``go`` are keyed like
     :class:`~planner.model.parts.Parts`'s decisions (ending with the class k); :meth:`taken` gives a
     scenario's own. ``use_*``, ``unmet`` and ``ondemand`` (contract, q, σ) are the recourse by scenario;
     :meth:`powered` and :meth:`owned` read the units of a type at a site.
@@ -42,13 +42,17 @@ class Plan:
     unmet: dict
     sell: dict
     ondemand: dict
+    reserve: dict
+    exercise: dict
+    go: dict
 
     @classmethod
     def read(cls, parts: Parts) -> Plan:
         m, dec = parts.m, parts.dec
         return cls(parts.inp, parts, _values(dec["lease"]), _values(dec["order"]), _values(dec["phase"]),
                    _values(dec["commit"]), _values_of(m.use_owned), _values_of(m.use_lease), _values_of(m.unmet),
-                   _values(dec["sell"]), _values_of(m.ondemand))
+                   _values(dec["sell"]), _values_of(m.ondemand), _values(dec["reserve"]), _values(dec["exercise"]),
+                   _values(dec["go"]))
 
     @property
     def tree(self) -> Tree:

@@ -17,26 +17,31 @@ from planner.model.parts import Parts, value_of
 from planner.model.timing import existing_lease_quarters, in_service, lease_active, online
 from planner.report.branches import branches_table
 from planner.report.plan import Plan
+from planner.report.rights import BUY, EXERCISE, GATE, option_costs, option_rows
 from planner.solver.highs import Solution
 from planner.workbook.inputs import Inputs
 
 #: Cost categories ($ per quarter); ``resale_usd`` is the credit of existing fleet sold (<= 0).
 COST_COLUMNS = ["lease_usd", "on_demand_usd", "gpu_annuity_usd", "asic_annuity_usd", "phase_annuity_usd",
-                "opex_usd", "energy_usd", "unmet_penalty_usd", "nre_usd", "resale_usd"]
+                "opex_usd", "energy_usd", "unmet_penalty_usd", "nre_usd", "resale_usd", "option_fees_usd",
+                "gate_costs_usd"]
 #: Summary's cost by source: category columns of each source.
-SOURCES = {"leases": ["lease_usd"], "on_demand": ["on_demand_usd"], "owned_gpus": ["gpu_annuity_usd"],
-           "asics": ["asic_annuity_usd", "nre_usd"], "sites_and_power": ["phase_annuity_usd", "opex_usd", "energy_usd"],
+SOURCES = {"leases": ["lease_usd", "option_fees_usd"], "on_demand": ["on_demand_usd"],
+           "owned_gpus": ["gpu_annuity_usd"], "asics": ["asic_annuity_usd", "nre_usd", "gate_costs_usd"],
+           "sites_and_power": ["phase_annuity_usd", "opex_usd", "energy_usd"],
            "unmet_demand": ["unmet_penalty_usd"], "fleet_sales": ["resale_usd"]}
 #: Cash out by kind ($); ``fleet_sales_usd`` is cash in from fleet sold (<= 0).
-CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "lease_payments_usd", "on_demand_usd",
-                "opex_usd", "energy_usd", "fleet_sales_usd"]
+CASH_COLUMNS = ["capex_hardware_usd", "capex_phases_usd", "nre_usd", "gate_costs_usd", "lease_payments_usd",
+                "option_fees_usd", "on_demand_usd", "opex_usd", "energy_usd", "fleet_sales_usd"]
 _TOL = 1e-6
 
 
 ACTION_COLUMNS = ["quarter", "action", "what", "where", "detail", "quantity", "unit", "accelerators", "mw",
-                  "cash_capex_usd", "contract_value_usd", "resale_usd", "from_quarter", "to_quarter", "scenarios"]
+                  "cash_capex_usd", "contract_value_usd", "resale_usd", "fee_usd", "from_quarter", "to_quarter",
+                  "scenarios"]
 SELL = "sell existing fleet"
-ACTION_ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3, SELL: 4}
+ACTION_ORDER = {"fund ASIC program": 0, GATE: 1, "start build phase": 2, "order hardware": 3, BUY: 4, "sign lease": 5,
+                EXERCISE: 6, SELL: 7}
 
 
 def actions_table(plan: Plan) -> pd.DataFrame:
@@ -76,8 +81,8 @@ def actions_table(plan: Plan) -> pd.DataFrame:
                          contract_value_usd=units * o.price_per_unit_quarter * o.term,
                          from_quarter=label(t + o.lead_time), to_quarter=label(t + o.lead_time + o.term - 1),
                          scenarios=tree.label(k, t)))
-    rows += _sales(plan)
-    df = pd.DataFrame(rows, columns=ACTION_COLUMNS).fillna({"resale_usd": 0.0})
+    rows += _sales(plan) + option_rows(plan)
+    df = pd.DataFrame(rows, columns=ACTION_COLUMNS).fillna({"resale_usd": 0.0, "fee_usd": 0.0})
     if not df.empty:
         df = df.sort_values(["quarter", "action", "what", "where", "scenarios"],
                             key=lambda c: c.map(ACTION_ORDER) if c.name == "action" else c,
@@ -199,6 +204,7 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
             cost["unmet_penalty_usd"][q] += inp.workloads[w].unmet_penalty * x
     for (name,), x in plan.taken(plan.commit, sc):
         cost["nre_usd"][0] += inp.programs[name].nre_cost * x
+    option_costs(plan, sc, cost)
     df = pd.DataFrame({"quarter": [inp.quarter_label(q) for q in range(n)],
                        "year": [inp.year(q) for q in range(n)],
                        "discount_factor": [discount(q, r) for q in range(n)], **cost})
@@ -206,7 +212,7 @@ def costs_table(plan: Plan, sc: str) -> pd.DataFrame:
     df["total_discounted_usd"] = df["total_usd"] * df["discount_factor"]
     df["capex_hardware_usd"] = cash
     df["capex_phases_usd"] = phase_cash
-    df["cash_capex_usd"] = df["capex_hardware_usd"] + df["capex_phases_usd"] + df["nre_usd"]
+    df["cash_capex_usd"] = df["capex_hardware_usd"] + df["capex_phases_usd"] + df["nre_usd"] + df["gate_costs_usd"]
     return df
 
 
@@ -228,13 +234,15 @@ def _powered_and_rented(plan: Plan, sc: str, cost: dict[str, list[float]]) -> No
 
 def cash_flow_table(costs: pd.DataFrame) -> pd.DataFrame:
     """Cash out by quarter and by calendar year ($, undiscounted): hardware and phase capex when
-    ordered or started, NRE at q = 0, lease payments when due, on-demand rent, opex and energy as
+    ordered or started, NRE at q = 0, programme gates in their quarter, lease payments when due, option
+    fees when bought (MODEL.md 12), on-demand rent, opex and energy as
     incurred, and the existing fleet sold as cash in (``fleet_sales_usd`` <= 0) in its quarter.
     The unmet-demand penalty is a planning cost, not cash, and is left out."""
     quarterly = pd.DataFrame({"period": costs["quarter"], "granularity": "quarter",
                               "capex_hardware_usd": costs["capex_hardware_usd"],
                               "capex_phases_usd": costs["capex_phases_usd"], "nre_usd": costs["nre_usd"],
-                              "lease_payments_usd": costs["lease_usd"], "on_demand_usd": costs["on_demand_usd"],
+                              "gate_costs_usd": costs["gate_costs_usd"], "lease_payments_usd": costs["lease_usd"],
+                              "option_fees_usd": costs["option_fees_usd"], "on_demand_usd": costs["on_demand_usd"],
                               "opex_usd": costs["opex_usd"], "energy_usd": costs["energy_usd"],
                               "fleet_sales_usd": costs["resale_usd"]})
     yearly = quarterly.groupby(costs["year"].to_numpy(), sort=True)[CASH_COLUMNS].sum().reset_index(names="period")
