@@ -13,14 +13,16 @@ from planner.report.plan import Plan
 
 #: How each decision reads in a difference: (verb, unit).
 _WORDS = {"lease": ("sign", "blocks"), "order": ("order", "blocks"), "phase": ("start", "phases"),
-          "commit": ("fund", ""), "sell": ("sell", "accelerators")}
+          "commit": ("fund", ""), "sell": ("sell", "accelerators"), "reserve": ("buy option", "blocks"),
+          "exercise": ("exercise option", "blocks"), "go": ("pass gate of", "")}
 
 
 def scenario_decisions(plan: Plan, sc: str) -> dict[tuple, float]:
     """Scenario sc's whole decisions: (name, quarter index, what, where) -> quantity."""
     out: dict[tuple, float] = {}
     for name, decisions in (("lease", plan.lease), ("order", plan.order), ("phase", plan.phase),
-                            ("commit", plan.commit), ("sell", plan.sell)):
+                            ("commit", plan.commit), ("sell", plan.sell), ("reserve", plan.reserve),
+                            ("exercise", plan.exercise), ("go", plan.go)):
         for base, x in plan.taken(decisions, sc):
             t = next((i for i in base if isinstance(i, int)), 0)
             names = [str(i) for i in base if not isinstance(i, int)]
@@ -74,7 +76,12 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
         elif name == "sell":
             batch = next(b for b in inp.fleet if b.name == what)
             units[batch.hardware, "sold"] = units.get((batch.hardware, "sold"), 0) + delta
-        else:
+        elif name == "exercise":
+            o = inp.offers[inp.options[what].offer]
+            units[o.hardware, "leased"] = units.get((o.hardware, "leased"), 0) + delta * o.block_units
+        elif name == "go":
+            funding.append(f"{'passes' if delta > 0 else 'stops'} {what} at {where}")
+        elif name == "commit":
             funding.append(f"{'funds' if delta > 0 else 'does not fund'} {what}")
     hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:most]
     sites = sorted(((v, s) for s, v in mw.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:1]
@@ -83,10 +90,32 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
     return "; ".join(parts)
 
 
+def options_exercised(plan: Plan, sc: str) -> str:
+    """The lease options scenario sc exercises: ``X: 2 blocks of L4 in 2027Q1`` (MODEL.md 12)."""
+    parts = []
+    for (x, t), blocks in sorted(plan.taken(plan.exercise, sc), key=lambda item: (item[0][1], item[0][0])):
+        parts.append(f"{x}: {blocks:g} blocks of {plan.inp.options[x].offer} in {plan.inp.quarter_label(t)}")
+    return "; ".join(parts)
+
+
+def gates_stopped(plan: Plan, sc: str) -> str:
+    """Per program scenario sc funds, the first gate it does not pass: ``P1 at mass production (2026Q4)``."""
+    inp = plan.inp
+    funded = {name for (name,), x in plan.taken(plan.commit, sc) if x > 0.5}
+    passed = {(p, g) for (p, g, _t), x in plan.taken(plan.go, sc) if x > 0.5}
+    parts = []
+    for p, gates in inp.gates.items():
+        if p in funded or inp.programs[p].funded:
+            stop = next((g for g in gates if (p, g.gate) not in passed), None)
+            if stop is not None:
+                parts.append(f"{p} at {stop.gate} ({inp.quarter_label(stop.quarter)})")
+    return "; ".join(parts)
+
+
 def branches_table(plan: Plan, scenarios: pd.DataFrame) -> pd.DataFrame:
     """Per scenario: branch_of, branch_quarter, probability, cost ($ present value), unmet du, the
-    main differences from branch_of (summed over sites and quarters) and every decision that
-    differs (``; ``-separated)."""
+    main differences from branch_of (summed over sites and quarters), the lease options it exercises and
+    the program gates it stops at (MODEL.md 12), and every decision that differs (``; ``-separated)."""
     inp = plan.inp
     cost = dict(zip(scenarios.scenario, scenarios.cost_usd))
     unmet = dict(zip(scenarios.scenario, scenarios.unmet_du))
@@ -101,5 +130,6 @@ def branches_table(plan: Plan, scenarios: pd.DataFrame) -> pd.DataFrame:
                          branch_quarter="" if quarter is None else inp.quarter_label(start),
                          probability=sc.probability, cost_usd=cost[name], unmet_du=unmet[name],
                          main_differences=main_differences(plan, name, parent, start) if branches else "",
+                         options_exercised=options_exercised(plan, name), gates_stopped=gates_stopped(plan, name),
                          decisions_that_differ=len(changed), differences="; ".join(changed)))
     return pd.DataFrame(rows)
