@@ -167,3 +167,69 @@ def test_mistakes_in_every_new_column_are_reported_together(tmp_path):
     proc = planner("validate", str(path))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert all(text.split(" (value")[0] in proc.stderr for text in expected), proc.stderr
+
+
+def _run(tmp_path, workbook, out: str, *extra: str) -> dict:
+    import pandas as pd
+
+    proc = planner("run", str(workbook), "--out", str(tmp_path / out), "--mip-gap", "1e-9", "-q", *extra)
+    assert proc.returncode == 0, proc.stderr
+    df = pd.read_csv(tmp_path / out / "csv" / "summary.csv")
+    return dict(zip(df.metric, df.value))
+
+
+def _sheet(path, name: str) -> list[list[object]]:
+    import openpyxl
+
+    return [list(r) for r in openpyxl.load_workbook(path)[name].iter_rows(values_only=True)]
+
+
+def test_roll_keeps_the_option_blocks_still_held(tmp_path):
+    """The option case planned (47,000,000), rolled to 2027Q1: L4's block signed in 2026Q3 becomes an
+    ExistingLeases row and the option block bought in 2026Q3-Q4 an ``X (held)`` row at fee 0, 1 block,
+    exercisable 2027Q1-2027Q2. Solved again (2027Q1-Q2): the signed block 2 x 1000 x 9,000 = 18,000,000,
+    and only high exercises the held block, 0.5 x 18,000,000: 27,000,000 (without the held block high
+    could not lease at all)."""
+    workbook = write_workbook(_option_case(option=True), tmp_path / "opt.xlsx")
+    assert float(_run(tmp_path, workbook, "plan")["total_cost"]) == pytest.approx(47_000_000, rel=1e-9)
+    proc = planner("roll", str(workbook), str(tmp_path / "plan"), "--to", "2027Q1")
+    assert proc.returncode == 0, proc.stderr
+    rolled = tmp_path / "opt-2027Q1.xlsx"
+    options = _sheet(rolled, "LeaseOptions")
+    assert options[2][:8] == ["X (held)", "L4", 0, "2027Q1", "2027Q1", "2027Q1", "2027Q2", 1]
+    assert _sheet(rolled, "ExistingLeases")[1][2:] == [1000, 9000, "2026Q3", "2027Q2"]
+    assert float(_run(tmp_path, rolled, "again")["total_cost"]) == pytest.approx(27_000_000, rel=1e-9)
+
+
+def test_roll_past_a_gate(tmp_path):
+    """The gate case planned, rolled to 2027Q1. In ok the gate was passed: its row goes and P1 is funded.
+    In fail P1 stopped at the gate: its row goes too and A1 can no longer be ordered (max_order 0)."""
+    s = _gated(_failing_program(base_case(), "2026Q4"), "2026Q4")
+    _scenario(s, "ok", 0.5)
+    _scenario(s, "fail", 0.5, "ok", "2026Q4", failed="P1")
+    workbook = write_workbook(s, tmp_path / "gate.xlsx")
+    _run(tmp_path, workbook, "plan")
+    for scenario, limit in (("ok", None), ("fail", 0)):
+        proc = planner("roll", str(workbook), str(tmp_path / "plan"), "--to", "2027Q1", "--scenario", scenario,
+                       "--out", str(tmp_path / f"{scenario}.xlsx"))
+        assert proc.returncode == 0, proc.stderr
+        rolled = tmp_path / f"{scenario}.xlsx"
+        assert len(_sheet(rolled, "ProgramGates")) == 1  # the header only
+        assert _sheet(rolled, "AsicPrograms")[1][-1] == "yes"
+        a1 = next(r for r in _sheet(rolled, "Hardware") if r[0] == "A1")
+        assert a1[8] == limit
+        _run(tmp_path, rolled, f"again-{scenario}")
+
+
+def test_keep_through_keeps_an_option_bought(tmp_path):
+    """The option case's plan kept through 2026Q4 on a workbook where high needs only 1000 du: the option
+    block bought (2,000,000) stays bought, 36,000,000 + 2,000,000 = 38,000,000; not kept, 36,000,000."""
+    workbook = write_workbook(_option_case(option=True), tmp_path / "opt.xlsx")
+    _run(tmp_path, workbook, "plan")
+    s = _option_case(option=True)
+    del s["ScenarioDemand"]
+    calm = write_workbook(s, tmp_path / "calm.xlsx")
+    kept = _run(tmp_path, calm, "kept", "--previous", str(tmp_path / "plan"), "--keep-through", "2026Q4")
+    assert float(kept["total_cost"]) == pytest.approx(38_000_000, rel=1e-9)
+    free = _run(tmp_path, calm, "free", "--previous", str(tmp_path / "plan"))
+    assert float(free["total_cost"]) == pytest.approx(36_000_000, rel=1e-9)

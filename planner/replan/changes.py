@@ -16,8 +16,8 @@ from planner.workbook.quarters import parse_quarter
 
 KEY = ["quarter", "action", "what", "where", "scenarios"]
 COLUMNS = KEY + ["quantity_before", "quantity_after", "change", "plan_row"]
-ORDER = {"fund ASIC program": 0, "start build phase": 1, "order hardware": 2, "sign lease": 3,
-         "sell existing fleet": 4}
+ORDER = {"fund ASIC program": 0, "pass programme gate": 1, "start build phase": 2, "order hardware": 3,
+         "buy lease option": 4, "sign lease": 5, "exercise lease option": 6, "sell existing fleet": 7}
 
 
 def _quantities(actions: pd.DataFrame, inp: Inputs) -> pd.DataFrame:

@@ -6,15 +6,24 @@ so is program funding when both plans start in the same quarter. A kept decision
 workbook cannot take (an offer, hardware, site or program gone; a window that excludes it; more
 than a signing, supply or max-phases limit, or a budget, allows) is an input error naming the
 plan's Actions row and the reason. Sales of the existing fleet are kept like orders (their batch
-found as :func:`planner.replan.sales.sold_batch` finds it; no more than its units sold).
+found as :func:`planner.replan.sales.sold_batch` finds it; no more than its units sold), and so are
+options bought and exercised and gates passed (MODEL.md 12; a gate not passed is kept as stopped).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from planner.model.timing import order_quarters, sale_quarters, sign_quarters, start_quarters
+from planner.model.timing import (
+    exercise_quarters,
+    order_quarters,
+    reserve_quarters,
+    sale_quarters,
+    sign_quarters,
+    start_quarters,
+)
 from planner.replan.previous import PreviousPlan
+from planner.replan.rights import BUY, EXERCISE, GATE, kept_base
 from planner.replan.sales import SELL, sold_batch
 from planner.workbook.errors import InputError, Problem
 from planner.workbook.inputs import Inputs
@@ -78,6 +87,9 @@ class _Kept:
                 return self.fail(a, "quarter", a.quarter, f"{b.name} cannot be sold then (it needs a resale_value, "
                                  "to be in service at start_quarter, and a quarter up to its last_quarter)")
             return ("sell", b.name, t)
+        if a.action in (BUY, EXERCISE, GATE):
+            key, column, value, reason = kept_base(inp, a, t)
+            return key if key is not None else self.fail(a, column, value, reason)
         if a.action == "fund ASIC program":
             if what not in inp.programs:
                 return self.fail(a, "what", what, "program is not in the workbook's AsicPrograms")
@@ -123,6 +135,9 @@ def _fix_by_class(inp: Inputs, plan: PreviousPlan, kept: _Kept, last: int) -> di
               for t in order_quarters(inp, h) if t <= last]
     bases += [("phase", s.name, t) for s in inp.sites.values() for t in start_quarters(inp, s) if t <= last]
     bases += [("sell", b.name, t) for b in inp.fleet for t in sale_quarters(inp, b) if t <= last]
+    bases += [("reserve", x.name, t) for x in inp.options.values() for t in reserve_quarters(inp, x) if t <= last]
+    bases += [("exercise", x.name, t) for x in inp.options.values() for t in exercise_quarters(inp, x) if t <= last]
+    bases += [("go", g.program, g.gate, g.quarter) for gates in inp.gates.values() for g in gates if g.quarter <= last]
     if plan.start == inp.settings.start:  # the plan's funding decisions were taken at this start too
         bases += [("commit", p) for p, prog in inp.programs.items() if not prog.funded]
     for base in bases:
@@ -173,6 +188,8 @@ def _limits(inp: Inputs, fixed: dict[str, dict[tuple, float]], kept: _Kept) -> l
         elif kind == "commit":
             funded[key[0], sc] = value
             cash[sc, inp.year(0)] += value * inp.programs[key[0]].nre_cost
+        elif kind == "go":
+            cash[sc, inp.year(key[2])] += value * next(g.cost for g in inp.gates[key[0]] if g.gate == key[1])
     for (h, t, sc), n in units.items():
         hw, row = inp.hardware[h], _row(kept, lambda key, h=h, t=t: key[:2] == ("order", h) and key[-1] == t)
         limit = hw.max_order_per_quarter if hw.max_order_per_quarter is not None else (1e7 if hw.program else None)

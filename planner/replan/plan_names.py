@@ -19,6 +19,9 @@ _NEEDS = {
     "start build phase": [("where", "sites", "Sites")],
     "fund ASIC program": [("what", "programs", "AsicPrograms")],
     "sell existing fleet": [("what", "hardware", "Hardware"), ("where", "sites", "Sites")],
+    "buy lease option": [("what", "options", "LeaseOptions")],
+    "exercise lease option": [("what", "options", "LeaseOptions")],
+    "pass programme gate": [("what", "programs", "AsicPrograms")],
 }
 
 
@@ -32,6 +35,10 @@ def name_problems(inp: Inputs, plan: PreviousPlan, rows: pd.DataFrame) -> list[P
             value = getattr(a, column)
             if value not in getattr(inp, attr):
                 problems.append(Problem(sheet, int(a.row), column, value, f"not defined in the workbook's {owner}"))
+        if a.action == "pass programme gate" and a.what in inp.programs \
+                and str(a.where) not in {g.gate for g in inp.gates.get(a.what, ())}:
+            problems.append(Problem(sheet, int(a.row), "where", a.where, f"is not a gate of {a.what} in the "
+                                    "workbook's ProgramGates"))
         if a.action == "sell existing fleet" and a.what in inp.hardware and sold_batch(inp, a) is None:
             problems.append(Problem(sheet, int(a.row), "detail", a.detail, "names no batch of the workbook's "
                                     "ExistingFleet (that hardware, site and last quarter)"))

@@ -4,7 +4,8 @@
 becomes pipeline: a lease an ExistingLeases row, an order an ExistingFleet row (from its first
 quarter in service for ``life`` quarters), phases a CommittedPhases row (and ``max_phases``
 lowered), a funded program ``funded = yes``, a sale of the existing fleet fewer units of its batch
-(and every resale value moved along its line to QUARTER: :mod:`planner.replan.sales`). Demand and
+(and every resale value moved along its line to QUARTER: :mod:`planner.replan.sales`), option blocks
+still held a LeaseOptions row at fee 0 and gates passed no longer decisions (:mod:`planner.replan.rights`). Demand and
 ScenarioDemand rows and Budget years before QUARTER are dropped; the Budget of QUARTER's year is
 lowered by the plan's cash capex of that year before QUARTER. With scenarios that branch before
 QUARTER, ``scenario`` says which branch happened: the scenarios that took the same decisions before
@@ -23,6 +24,7 @@ import pandas as pd
 from planner.replan.editor import SheetEditor
 from planner.replan.plan_names import name_problems
 from planner.replan.previous import PreviousPlan
+from planner.replan.rights import roll_gates, roll_options
 from planner.replan.sales import SELL, roll_sales
 from planner.replan.scenarios import kept_scenarios, redraw_scenarios
 from planner.report.writer import as_new_file
@@ -107,6 +109,8 @@ def roll(input_path: Path, plan: PreviousPlan, to_label: str, out_path: Path, sc
     settings.set(row, "value", label(to), f"was {label(inp.settings.start)} (planner roll)")  # type: ignore[union-attr]
     _pipeline_rows(inp, plan, rolled, wb)
     roll_sales(inp, rolled[rolled.action == SELL], wb, to, lambda a: _note(plan, a))
+    roll_options(inp, rolled, wb, to, lambda a: _note(plan, a))
+    roll_gates(inp, rolled, wb, to, lambda a: _note(plan, a))
     year_cash = rolled[[parse_quarter(q) // 4 == to // 4 for q in rolled.quarter]]  # type: ignore[operator]
     _drop_the_past(inp, wb, to, float(pd.to_numeric(year_cash.get("cash_capex_usd"), errors="coerce").fillna(0).sum())
                    if "cash_capex_usd" in rolled else 0.0)
