@@ -233,3 +233,20 @@ def test_keep_through_keeps_an_option_bought(tmp_path):
     assert float(kept["total_cost"]) == pytest.approx(38_000_000, rel=1e-9)
     free = _run(tmp_path, calm, "free", "--previous", str(tmp_path / "plan"))
     assert float(free["total_cost"]) == pytest.approx(36_000_000, rel=1e-9)
+
+
+def test_sweeps_vary_gate_costs_and_option_fees(tmp_path):
+    """ProgramGates.cost x0.5 on the deterministic gate case: the gate costs 2,000,000, so 33,438,000 -
+    2,000,000 = 31,438,000. LeaseOptions.fee_per_block x0.5 on the option case: 47,000,000 - 1,000,000 =
+    46,000,000. Moving the gate by +2 quarters puts it outside the horizon: that case fails, by name."""
+    from planner.analysis.sweep import run_sweep
+    from planner.analysis.variation import parse_vary
+
+    gate = load_inputs(write_workbook(_deterministic_gate(), tmp_path / "gate.xlsx"))
+    df = run_sweep(gate, [parse_vary("ProgramGates.cost=1,0.5")], workers=1, gap=1e-9, progress=False)
+    assert sorted(df.total_cost) == pytest.approx([31_438_000, 33_438_000], rel=1e-9)
+    moved = run_sweep(gate, [parse_vary("ProgramGates.quarter=+0,+2")], workers=1, gap=1e-9, progress=False)
+    assert moved.error.fillna("").str.contains("outside the horizon").sum() == 1
+    option = load_inputs(write_workbook(_option_case(option=True), tmp_path / "opt.xlsx"))
+    df = run_sweep(option, [parse_vary("LeaseOptions.fee_per_block=0.5")], workers=1, gap=1e-9, progress=False)
+    assert df.total_cost.iloc[-1] == pytest.approx(46_000_000, rel=1e-9)

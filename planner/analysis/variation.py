@@ -11,6 +11,9 @@ A variation ``SHEET.COLUMN=V1,V2,...`` changes every number in one column:
 * ``Settings.discount_rate`` and the other numeric settings.
 * MODEL.md 11's columns: ``ExistingFleet.resale_value``, ``OnDemand.price_per_unit_quarter``,
   ``OnDemand.max_units`` (a blank stays blank: not for sale, no limit) and the OnDemand quarters.
+* MODEL.md 12's columns: every LeaseOptions number and quarter (``fee_per_block``, ``max_blocks``, the
+  windows), and ``ProgramGates.cost`` and ``ProgramGates.quarter`` (a gate moved outside the horizon, or
+  onto another gate of its program, fails that case).
 
 The workbook is read and validated once; variations are applied to the typed
 inputs, and each varied value is checked against the schema (a fraction above
@@ -28,7 +31,8 @@ from planner.workbook.schema import SETTINGS, SHEET_BY_NAME, Column
 #: Inputs field holding each sheet's records, and each record's key column.
 _RECORDS = {"workloads": "workloads", "hardware": "hardware", "sites": "sites", "providers": "providers",
             "leaseoffers": "offers", "asicprograms": "programs", "existingfleet": "fleet",
-            "existingleases": "existing_leases", "committedphases": "committed", "ondemand": "ondemand"}
+            "existingleases": "existing_leases", "committedphases": "committed", "ondemand": "ondemand",
+            "leaseoptions": "options"}
 
 
 class VariationError(ValueError):
@@ -143,6 +147,8 @@ def apply(inp: Inputs, variation: Variation, value: str) -> Inputs:
         scenarios = {n: replace(s, **{_scenario_field(col.name): _new_value(
             col, getattr(s, _scenario_field(col.name)), value, where)}) for n, s in inp.scenarios.items()}
         return replace(inp, scenarios=scenarios)
+    if sheet.name == "ProgramGates":
+        return replace(inp, gates={p: _varied_gates(inp, gates, col, value, where) for p, gates in inp.gates.items()})
     attr = _RECORDS[sheet.name.lower()]
     records = getattr(inp, attr)
     items = list(records.values()) if isinstance(records, dict) else list(records)
@@ -155,6 +161,17 @@ def apply(inp: Inputs, variation: Variation, value: str) -> Inputs:
     if isinstance(records, dict):
         return replace(inp, **{attr: {k: vary(r) for k, r in records.items()}})
     return replace(inp, **{attr: tuple(vary(r) for r in records)})
+
+
+def _varied_gates(inp: Inputs, gates: tuple, col: Column, value: str, where: str) -> tuple:
+    """A program's gates with ``col`` varied, in the order of their quarters; each quarter inside the horizon
+    and one gate per quarter."""
+    out = tuple(sorted((replace(g, **{col.name: _new_value(col, getattr(g, col.name), value, where)}) for g in gates),
+                       key=lambda g: g.quarter))
+    quarters = [g.quarter for g in out]
+    if any(not 0 <= q < inp.n for q in quarters) or len(set(quarters)) < len(quarters):
+        raise VariationError(f"{where}: moves a gate of {out[0].program} outside the horizon or onto another")
+    return out
 
 
 def _scenario_field(column: str) -> str:
