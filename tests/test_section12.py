@@ -56,7 +56,12 @@ def test_option_is_exercised_only_where_demand_is_high(tmp_path):
     assert summary["pv_option_fees_usd"] == pytest.approx(2_000_000)
     assert summary["audit"] == "pass"
     branches = result.tables["Branches"].set_index("scenario")
-    assert "X" in branches.loc["high", "options_exercised"]
+    assert branches.loc["high", "options_exercised"] == "X: 1 blocks of L4 in 2027Q1"
+    assert branches.loc["low", "options_exercised"] == ""
+    from planner.report.overview import overview
+
+    assert ("Reserve the lease option X on L4 (H100): 1 block in 2026Q3 for $2.0M; exercise 1 in 2027Q1 only "
+            "if high.") in overview(result.tables).headline
 
 
 def test_without_the_option_two_blocks_are_signed_up_front(tmp_path):
@@ -95,7 +100,12 @@ def test_failed_program_stops_at_its_gate(tmp_path):
     summary = _summary(result)
     assert summary["pv_gate_costs_usd"] == pytest.approx(0.5 * 4_000_000) and summary["audit"] == "pass"
     branches = result.tables["Branches"].set_index("scenario")
-    assert "mass production" in branches.loc["fail", "gates_stopped"]
+    assert branches.loc["fail", "gates_stopped"] == "P1 at mass production (2026Q4)"
+    assert branches.loc["ok", "gates_stopped"] == ""
+    from planner.report.overview import overview
+
+    assert ("P1 goes through mass production in 2026Q4 ($4.0M) only if ok; it stops there if fail."
+            in overview(result.tables).headline)
 
 
 def test_gate_two_stage_pays_or_never_funds(tmp_path):

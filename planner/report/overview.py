@@ -3,6 +3,8 @@
 * a headline: the total cost and how close it is to the best possible, unmet demand, and with
   scenarios the expected and worst cost and what planning for risk is worth; the existing fleet
   powered down and sold, hardware that waits unpowered and capacity rented on demand (MODEL.md 11);
+  the lease options reserved and where they are exercised, and the program gates passed and where a
+  program stops (MODEL.md 12);
 * what to sign, order, start and fund in the next four quarters;
 * the limits that bind, in sentences (from the ``Limits`` table);
 * the coverage and cost charts.
@@ -18,7 +20,7 @@ import pandas as pd
 
 NEXT_QUARTERS = 4
 NEXT_COLUMNS = ["quarter", "action", "what", "where", "quantity", "unit", "accelerators", "mw", "cash_capex_usd",
-                "resale_usd", "scenarios"]
+                "resale_usd", "fee_usd", "scenarios"]
 _FAMILY = {"power": "Power is full at {}", "max_phases": "Every phase that may still be started is started at {}",
            "supply": "The supply allocation is used up for {}", "asic_share": "ASICs serve their cap of {}",
            "provider_share": "The provider share cap binds for {}", "budget": "The capex budget binds in {}"}
@@ -79,6 +81,7 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
         lines.append(f"Decisions adapt as {len(branches) - 1} scenarios branch off {branches.scenario.iloc[0]}: "
                      "see the scenario tree below and on the Tree sheet.")
     lines += _fleet_and_rent(tables, s)
+    lines += _options_and_gates(tables)
     lines.append(f"Cash capex over the horizon: {_money(float(s['cash_capex_usd']))}"
                  f"{' (expected)' if 'Branches' in tables else ''}.")
     return lines
@@ -137,6 +140,35 @@ def _fleet_and_rent(tables: dict[str, pd.DataFrame], s: dict) -> list[str]:
         lines.append(f"On-demand capacity is rented in {_span(list(rented[rented.accelerators > 0.5].quarter))}, up "
                      f"to {_count(float(rented.accelerators.max()))} accelerators at once "
                      f"({_money(float(s.get('pv_cost_on_demand_usd', 0.0)))} present value).")
+    return lines
+
+
+def _if(scenarios: str) -> str:
+    return "in every scenario" if scenarios == "all" else f"only if {scenarios}"
+
+
+def _options_and_gates(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Sentences on MODEL.md 12: ``Reserve the lease option VR200-expansion on CW-VR200 (VR200):
+    20 blocks in 2026Q3 for $80.0M; exercise 20 in 2028Q1 only if high.`` and ``MTIA450 goes through
+    mass production in 2027Q4 ($1.20B) only if ok; it stops there if fail.``"""
+    actions, lines = tables["Actions"], []
+    for option, bought in actions[actions.action == "buy lease option"].groupby("what", sort=False):
+        said = [f"{b.quantity:,.0f} block{'s' if b.quantity != 1 else ''} in {b.quarter}"
+                f"{'' if b.scenarios == 'all' else f' (if {b.scenarios})'}" for b in bought.itertuples()]
+        used = actions[(actions.action == "exercise lease option") & (actions.what == option)]
+        then = [f"exercise {u.quantity:,.0f} in {u.quarter} {_if(u.scenarios)}" for u in used.itertuples()]
+        offer = str(bought.detail.iloc[0]).split("blocks of ", 1)[-1].split(" from ", 1)[0]
+        lines.append(f"Reserve the lease option {option} on {offer}: {', '.join(said)} for "
+                     f"{_money(float(bought.fee_usd.sum()))}; "
+                     + ("; ".join(then) if then else "exercise none in any scenario") + ".")
+    passed = actions[actions.action == "pass programme gate"]
+    stopped = tables["Branches"].set_index("scenario").gates_stopped if "Branches" in tables else pd.Series(dtype=str)
+    for (program, gate), rows in passed.groupby(["what", "where"], sort=False):
+        said = "; ".join(f"{r.quarter} ({_money(float(r.cash_capex_usd))}) {_if(r.scenarios)}"
+                         for r in rows.itertuples())
+        stops = [sc for sc, text in stopped.items() if f"{program} at {gate} " in f"{text} "]
+        lines.append(f"{program} goes through {gate} in {said}" + (f"; it stops there if {', '.join(stops)}"
+                                                                     if stops else "") + ".")
     return lines
 
 

@@ -13,8 +13,8 @@ from planner.report.overview import Overview
 
 _HEAD = PatternFill("solid", fgColor="DDE6F0")
 _FORMATS = {"accelerators": "#,##0", "quantity": "#,##0", "mw": "#,##0.0", "cash_capex_usd": '"$"#,##0.0,,"M"',
-            "resale_usd": '"$"#,##0.0,,"M"'}
-_LABELS = {"cash_capex_usd": "cash capex", "resale_usd": "resale", "mw": "MW"}
+            "resale_usd": '"$"#,##0.0,,"M"', "fee_usd": '"$"#,##0.0,,"M"'}
+_LABELS = {"cash_capex_usd": "cash capex", "resale_usd": "resale", "fee_usd": "option fee", "mw": "MW"}
 
 
 def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False) -> None:
@@ -22,7 +22,7 @@ def overview_sheet(wb: Workbook, ov: Overview, charts: list, tree: bool = False)
     native ``charts`` (two a row) and, for a scenario tree, a pointer to the Tree sheet."""
     ws = wb.create_sheet("Overview", index=0)
     ws.column_dimensions["A"].width = 11
-    for col, width in zip("BCDEFGHIJK", (18, 24, 16, 9, 15, 13, 9, 12, 12, 14)):
+    for col, width in zip("BCDEFGHIJKL", (18, 24, 16, 9, 15, 13, 9, 12, 12, 12, 14)):
         ws.column_dimensions[col].width = width
     ws["A1"] = ov.title
     ws["A1"].font = Font(bold=True, size=16)
@@ -89,7 +89,7 @@ def _cell(name: str, value: object) -> str:
     if value is None or (isinstance(value, float) and value != value) or (name in _FORMATS and name != "quantity"
                                                                           and value == 0):
         return ""
-    if name in ("cash_capex_usd", "resale_usd") and isinstance(value, (int, float)):
+    if name in ("cash_capex_usd", "resale_usd", "fee_usd") and isinstance(value, (int, float)):
         return f"${value / 1e6:,.1f}M" if value else ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return f"{value:,.1f}" if name == "mw" else f"{value:,.0f}"

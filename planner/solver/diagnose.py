@@ -35,6 +35,9 @@ _ROWS = {
     "powered_cap": ("ExistingFleet", "powered {0} at {1} in {2}, at most those delivered"),
     "stranded_cap": ("ExistingFleet", "waiting {0} at {1} in {2}, at most those delivered"),
     "sell_limit": ("ExistingFleet", "units of {0} sold"),
+    "option_held": ("LeaseOptions", "blocks of option {0} exercised by {1}, at most those bought"),
+    "option_limit": ("LeaseOptions", "max_blocks of option {0}"),
+    "gate_link": ("ProgramGates", "gate {1} of program {0}, only after funding and the earlier gates"),
 }
 _COLUMNS = {
     "unmet": "unmet demand of {0} in {1}",
@@ -44,6 +47,9 @@ _COLUMNS = {
     "commit": "funding of program {0}",
     "sell": "accelerators of {0} sold in {1} (units)",
     "ondemand": "on-demand {0} rented in {1} (OnDemand max_units)",
+    "reserve": "blocks of option {0} bought in {1} (max_blocks)",
+    "exercise": "blocks of option {0} exercised in {1}",
+    "go": "gate {1} of program {0} in {2}",
 }
 
 
