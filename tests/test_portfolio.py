@@ -228,7 +228,7 @@ def test_relax_and_fix_stages_end_at_the_milp_optimum():
     assert list(np.round(out.plan)) == [1.0, 1.0, 0.0]
     assert relax_fix.search(lp, np.zeros(3, dtype=bool), {}, _new_highs, last) is last
     labels = [r.label for r in out.timeline]
-    assert labels == ["relaxation: only phase and commit whole", "restriction (at most 2.0 s)", "the MILP"]
+    assert labels == ["relaxation: only phase, commit and go whole", "restriction (at most 2.0 s)", "the MILP"]
     assert all(a.end <= b.start + 1e-9 for a, b in zip(out.timeline, out.timeline[1:]))
     r_stage, f_stage, _ = out.timeline
     assert r_stage.best_plan_at is None and f_stage.best_plan_at is not None  # R posts no plan, F posts -9

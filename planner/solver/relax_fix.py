@@ -6,7 +6,7 @@ blocks while the phases, which carry most of the gap, stay fractional (the examp
 phases at a good plan's values leaves 0.15 % of root gap, not 0.61 %). So this search
 
 1. solves **R**, the MILP with only the strategic columns whole (:data:`STRATEGIC`: ``phase``,
-   ``commit``) and every other column continuous. R is a relaxation: its dual bound is a bound of
+   ``commit``, ``go``) and every other column continuous. R is a relaxation: its dual bound is a bound of
    the MILP (the example: $96.57B after about 28 s, where the whole MILP's search stands at
    $96.44-96.48B after 60 s), and any plan of the MILP is a plan of R (taken from the board). It
    stops at the target gap, or once its best plan is within that gap of the portfolio's bound
@@ -121,4 +121,4 @@ def search(lp: highspy.HighsLp, strategic: np.ndarray, options: dict[str, object
 
     r = relaxed(lp, strategic)
     return Stage(lambda seconds: highs(r, seconds), plans=False, relaxation=True, then=fixed_stage,
-                 label=f"relaxation: only {' and '.join(STRATEGIC)} whole")
+                 label=f"relaxation: only {', '.join(STRATEGIC[:-1])} and {STRATEGIC[-1]} whole")
