@@ -22,10 +22,12 @@ COVERAGE_SERIES = {"owned_gpu_du": "owned GPUs", "leased_gpu_du": "leased GPUs",
                    "asic_du": "ASICs", "unmet_du": "unmet"}
 COST_SERIES = {"lease_usd": "leases", "on_demand_usd": "on-demand", "gpu_annuity_usd": "GPU capital",
                "asic_annuity_usd": "ASIC capital", "phase_annuity_usd": "site capital", "opex_usd": "site opex",
-               "energy_usd": "energy", "nre_usd": "ASIC NRE", "unmet_penalty_usd": "unmet penalty",
+               "energy_usd": "energy", "nre_usd": "ASIC NRE", "gate_costs_usd": "ASIC gates",
+               "option_fees_usd": "lease option fees", "unmet_penalty_usd": "unmet penalty",
                "resale_usd": "fleet sold (credit)"}
-#: Series drawn only when some quarter has them (MODEL.md 11's on-demand capacity and fleet sales).
-OPTIONAL_SERIES = {"on-demand GPUs", "on-demand", "fleet sold (credit)"}
+#: Series drawn only when some quarter has them (MODEL.md 11's on-demand capacity and fleet sales, MODEL.md 12's
+#: option fees and program gates).
+OPTIONAL_SERIES = {"on-demand GPUs", "on-demand", "fleet sold (credit)", "ASIC gates", "lease option fees"}
 
 
 @dataclass
@@ -92,8 +94,10 @@ def chart_blocks(tables: dict[str, pd.DataFrame]) -> list[ChartBlock]:
     return blocks
 
 
-#: The series colours (matplotlib's tab10 cycle), shared by the Excel and the SVG charts.
-PALETTE = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F", "BCBD22", "17BECF")
+#: The series colours (matplotlib's tab10 cycle, then two of tab20b for the twelve cost series), shared by
+#: the Excel and the SVG charts.
+PALETTE = ("1F77B4", "FF7F0E", "2CA02C", "D62728", "9467BD", "8C564B", "E377C2", "7F7F7F", "BCBD22", "17BECF",
+           "393B79", "E7BA52")
 
 
 def fill_colors(stacked: list[str]) -> dict[str, str]:
