@@ -81,3 +81,26 @@ def total_cost(sheets: Sheets, tmp_path: Path) -> float:
     result = solve_sheets(sheets, tmp_path)
     assert result.solution.status == "optimal"
     return result.solution.objective
+
+
+def assert_reported_together(path: Path, expected: list[str]) -> None:
+    """Reading ``path`` raises one InputError holding exactly the ``expected`` problems (each the start of
+    one problem's text), and ``planner validate`` prints each of them and exits 2 without a traceback."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    from planner.workbook.errors import InputError
+    from planner.workbook.validate import load_inputs
+
+    with pytest.raises(InputError) as err:
+        load_inputs(path)
+    problems = [str(p) for p in err.value.problems]
+    for text in expected:
+        assert any(p.startswith(text) for p in problems), (text, problems)
+    assert len(problems) == len(expected), problems
+    proc = subprocess.run([sys.executable, "-m", "planner.cli", "validate", str(path)], capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert all(text.split(" (value")[0] in proc.stderr for text in expected), proc.stderr
