@@ -141,13 +141,14 @@ SCENARIOS = [
 DEMAND_FROM_2028 = {"demand-high": {"training": 1.25, "inference": 1.30, "ranking": 1.10},
                     "demand-low": {"training": 0.80, "inference": 0.75, "ranking": 0.95}}
 RISK_SETTINGS = [["time_limit_s", 120]]
-#: MODEL.md 12 in example-risk.xlsx: the right to add Vera Rubin blocks beyond the offer's 32 a quarter, bought
-#: with the 2026 expansion and exercised from 2027Q3; MTIA450's $700M split into funding ($200M, design and
-#: tape-out), a small-scale test in 2027Q4 ($100M) and mass production in 2028Q2 ($400M). Reasoning in
-#: inputs/README.md.
+#: MODEL.md 12 in example-risk.xlsx: GPUCloud's Vera Rubin capacity can be signed only until 2027Q4 (later
+#: capacity is contracted to others) unless reserved by an expansion option bought with the 2026 expansion and
+#: exercised in 2028Q1-2030Q4; MTIA450's $700M split into funding ($200M, design and tape-out), a small-scale test
+#: in 2027Q4 ($100M) and mass production in 2028Q2 ($400M). Reasoning in inputs/README.md.
+VR200_LAST_SIGN = "2027Q4"
 LEASE_OPTIONS = [
     ["option", "offer", "fee_per_block", "buy_first", "buy_last", "exercise_first", "exercise_last", "max_blocks"],
-    ["gpucloud-vr200-expansion", "gpucloud-vr200-16q", 4e6, "2026Q3", "2026Q4", "2027Q3", "2030Q4", 64],
+    ["gpucloud-vr200-expansion", "gpucloud-vr200-16q", 4e6, "2026Q3", "2026Q4", "2028Q1", "2030Q4", 64],
 ]
 PROGRAM_GATES = [
     ["program", "gate", "quarter", "cost"],
@@ -163,6 +164,8 @@ def risk_sheets() -> dict[str, list[list[object]]]:
     sheets = {name: [list(row) for row in rows] for name, rows in SHEETS.items()}
     sheets["AsicPrograms"] = [[r[0], MTIA450_FUNDING, *r[2:]] if r[0] == "MTIA450" else r
                               for r in sheets["AsicPrograms"]]
+    sheets["LeaseOffers"] = [[*r[:8], VR200_LAST_SIGN, r[9]] if r[0] == "gpucloud-vr200-16q" else r
+                             for r in sheets["LeaseOffers"]]
     sheets["LeaseOptions"] = LEASE_OPTIONS
     sheets["ProgramGates"] = PROGRAM_GATES
     sheets["Settings"] = [row for row in sheets["Settings"] if row[0] != "time_limit_s"] + RISK_SETTINGS
