@@ -111,7 +111,7 @@ def test_failed_program_stops_at_its_gate(tmp_path):
     assert branches.loc["ok", "gates_stopped"] == ""
     from planner.report.overview import overview
 
-    assert ("P1 goes through mass production in 2026Q4 ($4.0M) only if ok; it stops there if fail."
+    assert ("P1 goes through mass production in 2026Q4 ($4.0M) except if fail, where it stops."
             in overview(result.tables).headline)
 
 

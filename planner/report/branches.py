@@ -61,7 +61,7 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
     units: dict[tuple[str, str], float] = {}
     mw: dict[str, float] = {}
     funding: list[str] = []
-    for key in mine.keys() | theirs.keys():
+    for key in sorted(mine.keys() | theirs.keys(), key=lambda k: (k[1], k)):
         name, t, what, where = key
         delta = mine.get(key, 0) - theirs.get(key, 0)
         if t < from_quarter or not delta:
@@ -79,8 +79,10 @@ def main_differences(plan: Plan, sc: str, other: str, from_quarter: int, most: i
         elif name == "exercise":
             o = inp.offers[inp.options[what].offer]
             units[o.hardware, "leased"] = units.get((o.hardware, "leased"), 0) + delta * o.block_units
-        elif name == "go":
-            funding.append(f"{'passes' if delta > 0 else 'stops'} {what} at {where}")
+        elif name == "go":  # a program stopped at one gate skips the later ones too: name the first only
+            said = f"{'passes' if delta > 0 else 'stops'} {what}"
+            if not any(f.startswith(said + " at ") for f in funding):
+                funding.append(f"{said} at {where}")
         elif name == "commit":
             funding.append(f"{'funds' if delta > 0 else 'does not fund'} {what}")
     hardware = sorted(((v, k) for k, v in units.items() if v), key=lambda x: (-abs(x[0]), x[1]))[:most]

@@ -150,7 +150,7 @@ def _if(scenarios: str) -> str:
 def _options_and_gates(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Sentences on MODEL.md 12: ``Reserve the lease option VR200-expansion on CW-VR200 (VR200):
     20 blocks in 2026Q3 for $80.0M; exercise 20 in 2028Q1 only if high.`` and ``MTIA450 goes through
-    mass production in 2027Q4 ($1.20B) only if ok; it stops there if fail.``"""
+    mass production in 2027Q4 ($1.20B) except if fail, where it stops.``"""
     actions, lines = tables["Actions"], []
     for option, bought in actions[actions.action == "buy lease option"].groupby("what", sort=False):
         said = [f"{b.quantity:,.0f} block{'s' if b.quantity != 1 else ''} in {b.quarter}"
@@ -164,11 +164,12 @@ def _options_and_gates(tables: dict[str, pd.DataFrame]) -> list[str]:
     passed = actions[actions.action == "pass programme gate"]
     stopped = tables["Branches"].set_index("scenario").gates_stopped if "Branches" in tables else pd.Series(dtype=str)
     for (program, gate), rows in passed.groupby(["what", "where"], sort=False):
-        said = "; ".join(f"{r.quarter} ({_money(float(r.cash_capex_usd))}) {_if(r.scenarios)}"
-                         for r in rows.itertuples())
+        scenarios = sorted({s.strip() for text in rows.scenarios for s in str(text).split(",")})
         stops = [sc for sc, text in stopped.items() if f"{program} at {gate} " in f"{text} "]
-        lines.append(f"{program} goes through {gate} in {said}" + (f"; it stops there if {', '.join(stops)}"
-                                                                     if stops else "") + ".")
+        where = ("in every scenario" if "all" in scenarios else f"except if {', '.join(stops)}, where it stops"
+                 if stops else f"only if {', '.join(scenarios)}")
+        lines.append(f"{program} goes through {gate} in {rows.quarter.iloc[0]} "
+                     f"({_money(float(rows.cash_capex_usd.iloc[0]))}) {where}.")
     return lines
 
 
