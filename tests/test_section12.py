@@ -258,3 +258,31 @@ def test_sweeps_vary_gate_costs_and_option_fees(tmp_path):
     option = load_inputs(write_workbook(_option_case(option=True), tmp_path / "opt.xlsx"))
     df = run_sweep(option, [parse_vary("LeaseOptions.fee_per_block=0.5")], workers=1, gap=1e-9, progress=False)
     assert df.total_cost.iloc[-1] == pytest.approx(46_000_000, rel=1e-9)
+
+
+def test_auditor_catches_tampered_options_and_gates(tmp_path):
+    """The option case's and the gate case's plans pass the audit; an exercise without the option bought
+    (the buy row dropped), a gate passed in fail where P1 is then ordered without its last gate (the gate
+    row dropped), and a gate moved out of its quarter are each caught."""
+    from planner.audit.auditor import audit_plan
+
+    option = solve_sheets(_option_case(option=True), tmp_path, "o.xlsx")
+    inp, tables, cost = option.inputs, option.tables, option.solution.objective
+    assert audit_plan(inp, tables, cost).passed
+    unbought = dict(tables, Actions=tables["Actions"][tables["Actions"].action != "buy lease option"])
+    assert any("blocks of option X exercised by 2027Q1 (high)" in v
+               for v in audit_plan(inp, unbought, cost).violations)
+    s = _gated(_failing_program(base_case(), "2026Q4"), "2026Q4")
+    _scenario(s, "ok", 0.5)
+    _scenario(s, "fail", 0.5, "ok", "2026Q4", failed="P1")
+    gate = solve_sheets(s, tmp_path, "g.xlsx")
+    inp, tables, cost = gate.inputs, gate.tables, gate.solution.objective
+    assert audit_plan(inp, tables, cost).passed
+    actions = tables["Actions"]
+    ungated = dict(tables, Actions=actions[actions.action != "pass programme gate"])
+    assert any("A1 ordered in quarter 1 but program P1 is not funded (ok)" in v
+               for v in audit_plan(inp, ungated, cost).violations)
+    moved = actions.copy()
+    moved.loc[moved.action == "pass programme gate", "quarter"] = "2027Q1"
+    assert any("gate mass production of P1 passed in 2027Q1, not in its quarter" in v
+               for v in audit_plan(inp, dict(tables, Actions=moved), cost).violations)
