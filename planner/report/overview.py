@@ -166,8 +166,10 @@ def _options_and_gates(tables: dict[str, pd.DataFrame]) -> list[str]:
     for (program, gate), rows in passed.groupby(["what", "where"], sort=False):
         scenarios = sorted({s.strip() for text in rows.scenarios for s in str(text).split(",")})
         stops = [sc for sc, text in stopped.items() if f"{program} at {gate} " in f"{text} "]
+        earlier = {sc for sc, text in stopped.items() if f"{program} at " in str(text)} - set(stops)
         where = ("in every scenario" if "all" in scenarios else f"except if {', '.join(stops)}, where it stops"
-                 if stops else f"only if {', '.join(scenarios)}")
+                 if stops else "in every scenario that passed its earlier gates"
+                 if set(scenarios) | earlier == set(stopped.index) else f"only if {', '.join(scenarios)}")
         lines.append(f"{program} goes through {gate} in {rows.quarter.iloc[0]} "
                      f"({_money(float(rows.cash_capex_usd.iloc[0]))}) {where}.")
     return lines
