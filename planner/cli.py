@@ -1,4 +1,4 @@
-"""Command line: ``planner run | validate | template``.
+"""Command line: ``planner run | validate | template | sweep | roll | alternatives``.
 
 Exit codes: 0 a plan was written (optimal, or an incumbent at the time limit),
 2 input errors (every one listed, nothing written), 3 no plan exists.
@@ -12,6 +12,8 @@ import os
 import sys
 from pathlib import Path
 
+from planner.cli_alternatives import add_parser as add_alternatives
+from planner.cli_alternatives import cmd_alternatives
 from planner.pipeline import AuditError, load, plan, timed
 from planner.report.writer import write_report
 from planner.solver.diagnose import NoPlanError
@@ -68,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     sw.add_argument("--time-limit", type=float, dest="time_limit", help="solver time limit per case, s")
     sw.add_argument("--mip-gap", type=float, dest="mip_gap", help="relative MIP gap per case")
     sw.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_alternatives(sub, common)
     ap.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     return ap
 
@@ -240,6 +243,8 @@ def _main(argv: list[str] | None = None) -> int:
         return cmd_sweep(args)
     if args.command == "roll":
         return cmd_roll(args)
+    if args.command == "alternatives":
+        return cmd_alternatives(args)
     try:
         write_template(args.output)
     except OSError as err:

@@ -104,3 +104,26 @@ def assert_reported_together(path: Path, expected: list[str]) -> None:
                           text=True, timeout=300)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert all(text.split(" (value")[0] in proc.stderr for text in expected), proc.stderr
+
+
+def render_in_browser(page: Path, tmp_path: Path, *must_show: str) -> None:
+    """Open ``page`` in headless Chromium: a screenshot of some size, and each ``must_show`` in the rendered DOM.
+    Skipped where no Chromium is installed (``.ci/run`` installs it where it can)."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no Chromium on this machine")
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run"]
+    shot = tmp_path / "page.png"
+    proc = subprocess.run([*flags, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+                           "--window-size=1200,1600", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert shot.stat().st_size > 10_000
+    dom = subprocess.run([*flags, f"--user-data-dir={tmp_path / 'profile2'}", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120)
+    assert all(text in dom.stdout for text in must_show), dom.stdout[:500]

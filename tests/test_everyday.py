@@ -3,7 +3,6 @@ words, the Python API, and the one-page overview (sheet and HTML page, seen in a
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import threading
@@ -13,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tests.helpers import base_case, write_workbook
+from tests.helpers import base_case, render_in_browser, write_workbook
 from tests.test_cli import ROOT, planner
 
 
@@ -133,17 +132,4 @@ def test_overview_sheet_first_and_page(hand_report):
 
 def test_overview_page_in_a_browser(hand_report, tmp_path):
     """Chromium renders the page headless (skipped where no browser is installed)."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-    if browser is None:
-        pytest.skip("no Chromium on this machine")
-    shot = tmp_path / "page.png"
-    proc = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                           "--disable-component-update", "--disable-sync", "--no-first-run",
-                           f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,1600",
-                           (hand_report / "plan.html").as_uri()], capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    assert shot.stat().st_size > 10_000
-    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                          "--no-first-run", f"--user-data-dir={tmp_path / 'profile2'}", "--dump-dom",
-                          (hand_report / "plan.html").as_uri()], capture_output=True, text=True, timeout=120)
-    assert "Next four quarters" in dom.stdout and "What binds" in dom.stdout
+    render_in_browser(hand_report / "plan.html", tmp_path, "Next four quarters", "What binds")

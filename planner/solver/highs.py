@@ -110,7 +110,7 @@ def _single_ticker(h: highspy.Highs, ticker: portfolio.Ticker, e: int) -> None:
 
 def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict | None = None,
           workers: int = 1, progress: portfolio.Progress | None = None, repeatable: bool = False,
-          ticker: portfolio.Ticker | None = None, staged: bool = False) -> Solution:
+          ticker: portfolio.Ticker | None = None, staged: bool = False, start: np.ndarray | None = None) -> Solution:
     """Solve the MIP with HiGHS; never raises on a non-optimal status. ``extra``: more HiGHS options.
 
     With ``workers`` > 1 a MIP is solved by a portfolio of that many searches with seeds
@@ -121,7 +121,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     ``progress`` (benchmarks) is told (seconds, gap) as the gap shrinks; ``ticker`` is told
     (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search. ``staged``
     (``solver_mode = relax-and-fix``): the portfolio's search 1 relaxes and fixes the strategic
-    decisions first (:mod:`planner.solver.relax_fix`); by default every search is of the whole MILP."""
+    decisions first (:mod:`planner.solver.relax_fix`); by default every search is of the whole MILP.
+    ``start``: a plan (a value per column) handed to a single search as its first incumbent (near-optimal
+    alternatives start from the plan, which is feasible in every one of them)."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
@@ -136,6 +138,10 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
         return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker, staged)
     h = _new_highs(options)
     h.passModel(scaled)
+    if start is not None and is_mip:
+        given = highspy.HighsSolution()
+        given.col_value = [float(x) for x in start]
+        h.setSolution(given)
     if ticker is not None and is_mip:
         _single_ticker(h, ticker, e)
     if progress is not None and is_mip:

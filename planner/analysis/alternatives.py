@@ -1,0 +1,149 @@
+"""``planner alternatives``: near-optimal alternatives of a plan, one extreme per case, on Dask.
+
+Modelling to generate alternatives (MGA) for a mixed-integer plan: after the plan (cost C*, the objective of
+``run``: expected cost, or the workbook's risk objective), each case minimises or maximises one axis
+(:mod:`planner.analysis.axes`) subject to every constraint of the plan and
+
+    objective <= (1 + slack) * C*                                   (the cost cap, a row of the model)
+
+starting from the plan itself (feasible in every case). Cases run like sweep cases: the typed inputs are
+scattered once to a ``LocalCluster`` of single-threaded workers (or a running scheduler), each case builds,
+solves with one HiGHS search and audits its own model, and a case that fails or stops without a plan is
+reported in its row. A case that stops at its time limit reports its bound beside the value found.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pandas as pd
+import pyomo.core as pyo
+
+from planner.analysis.axes import axis_terms, axis_unit, decision_groups
+from planner.analysis.sweep import _client
+from planner.audit.auditor import audit_plan
+from planner.model import build_model
+from planner.model.parts import value_of
+from planner.report.results import report_tables
+from planner.solver.compile import compile_model
+from planner.solver.highs import load_values, solve
+from planner.workbook.inputs import Inputs
+
+SENSES = ("minimum", "maximum")
+
+
+def solve_extreme(inp: Inputs, axis: str, sense: str, cap: float, gap: float, time_limit_s: float,
+                  start: np.ndarray | None = None) -> dict[str, object]:
+    """One case: ``sense`` of ``axis`` with the objective capped at ``cap`` $ (never raises)."""
+    row: dict[str, object] = {"axis": axis, "sense": sense}
+    t0 = time.perf_counter()
+    try:
+        m, p = build_model(inp)
+        lin = axis_terms(p, axis)
+        sign = 1.0 if sense == "minimum" else -1.0
+        m.cost_cap = pyo.Constraint(expr=m.total_cost.expr <= cap)
+        m.total_cost.deactivate()
+        m.axis_objective = pyo.Objective(expr=lin.expr(sign), sense=pyo.minimize)
+        compiled = compile_model(m)
+        solution = solve(compiled, gap, time_limit_s, start=start)
+        row.update(status=solution.status)
+        if not solution.has_plan:
+            row.update(error="no plan found (time limit or infeasible)")
+            return row
+        load_values(compiled, solution)
+        cost = float(pyo.value(m.total_cost.expr))
+        tables = report_tables(p, solution, {}, {})
+        audit = audit_plan(inp, tables, cost)
+        row.update(value=value_of(lin), bound=sign * solution.best_bound, cost=cost, groups=decision_groups(p),
+                   actions=tables["Actions"], audit="pass" if audit.passed else "; ".join(audit.violations[:3]))
+    except Exception as exc:  # a failed case is reported, never stops the others
+        row.update(status="error", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        row["seconds"] = round(time.perf_counter() - t0, 3)
+    return row
+
+
+def solve_plan(inp: Inputs, axes: list[str], gap: float, time_limit_s: float, workers: int = 1) -> dict[str, object]:
+    """The plan, as ``run`` solves it (``workers`` searches): its status, cost, gap, plan (values per column),
+    axis values and decision groups. The axes are checked here, before any case is submitted."""
+    from functools import partial
+
+    from planner.solver.solved import solve_inputs
+
+    solved = solve_inputs(inp, gap, time_limit_s, solver=partial(solve, workers=workers))
+    lins = {axis: axis_terms(solved.parts, axis) for axis in axes}
+    solution = solved.solution
+    if not solution.has_plan:
+        return {"status": solution.status}
+    return {"status": solution.status, "cost": solution.objective, "gap": solution.gap, "start": solution.col_value,
+            "values": {axis: value_of(lin) for axis, lin in lins.items()}, "groups": decision_groups(solved.parts)}
+
+
+def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray | None, gap: float,
+                     time_limit_s: float, scheduler: str | None = None, workers: int | None = None,
+                     progress: bool = True) -> list[dict[str, object]]:
+    """Every (axis, sense) case on Dask, in the order of ``axes``; one row each."""
+    from dask.distributed import as_completed
+
+    cases = [(axis, sense) for axis in axes for sense in SENSES]
+    client, cluster = _client(scheduler, workers)
+    try:
+        shared = client.scatter(inp, broadcast=True)
+        futures = {client.submit(solve_extreme, shared, axis, sense, cap, gap, time_limit_s, start, pure=False): i
+                   for i, (axis, sense) in enumerate(cases)}
+        rows: dict[int, dict] = {}
+        done = as_completed(list(futures))
+        if progress:
+            from tqdm import tqdm
+            done = tqdm(done, total=len(futures), desc="alternatives", unit="case")
+        for fut in done:
+            i = futures[fut]
+            try:
+                rows[i] = fut.result()
+            except Exception as exc:  # the worker died or the scheduler lost the task
+                rows[i] = {"axis": cases[i][0], "sense": cases[i][1], "status": "failed",
+                           "error": f"{type(exc).__name__}: {exc}"}
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return [rows[i] for i in range(len(cases))]
+
+
+def alternatives_tables(plan: dict[str, object], rows: list[dict[str, object]], slack: float,
+                        seconds: float) -> dict[str, pd.DataFrame]:
+    """Summary, Axes (minimum, plan, maximum per axis), Firm (per decision group) and Alternatives (per case).
+    ``plan``: the plan's ``cost``, axis ``values`` and decision ``groups``."""
+    cost = float(plan["cost"])  # type: ignore[arg-type]
+    cases = pd.DataFrame([{k: v for k, v in r.items() if k not in ("groups", "actions")} for r in rows])
+    cases = cases.reindex(columns=["axis", "sense", "status", "value", "bound", "cost", "audit", "seconds", "error"])
+    cases["cost_vs_plan"] = cases.cost / cost - 1.0
+    axes = []
+    for axis in dict.fromkeys(cases.axis):
+        low, high = (cases[(cases.axis == axis) & (cases.sense == s)].iloc[0] for s in SENSES)
+        axes.append(dict(axis=axis, unit=axis_unit(axis), minimum=low.value, minimum_bound=low.bound,
+                         plan=plan["values"].get(axis, math.nan), maximum=high.value,  # type: ignore[union-attr]
+                         maximum_bound=high.bound, minimum_cost_usd=low.cost, maximum_cost_usd=high.cost,
+                         minimum_status=low.status, maximum_status=high.status))
+    summary = pd.DataFrame([("plan_cost", cost), ("slack", slack), ("cost_cap", cost * (1 + slack)),
+                            ("cases", len(rows)), ("cases_with_a_plan", int(cases.value.notna().sum())),
+                            ("cases_audited_pass", int((cases.audit == "pass").sum())),
+                            ("wall_seconds", round(seconds, 2))], columns=["metric", "value"])
+    return {"Summary": summary, "Axes": pd.DataFrame(axes), "Firm": firm_table(plan, rows), "Alternatives": cases}
+
+
+def firm_table(plan: dict[str, object], rows: list[dict[str, object]], tol: float = 1e-6) -> pd.DataFrame:
+    """Per decision group: the plan's value, the range over the plan and every alternative found, ``firm``
+    when all agree (to ``tol``, relative to the group's size)."""
+    found = [plan["groups"]] + [r["groups"] for r in rows if isinstance(r.get("groups"), dict)]
+    keys = sorted({k for g in found for k in g})  # type: ignore[union-attr]
+    out = []
+    for key in keys:
+        values = [float(g.get(key, 0.0)) for g in found]  # type: ignore[union-attr]
+        low, high = min(values), max(values)
+        out.append(dict(group=key, plan=float(plan["groups"].get(key, 0.0)), minimum=low, maximum=high,  # type: ignore[union-attr]
+                        firm=high - low <= tol * max(1.0, abs(high)), alternatives=len(found) - 1))
+    df = pd.DataFrame(out, columns=["group", "plan", "minimum", "maximum", "firm", "alternatives"])
+    return df[(df.maximum.abs() > 1e-9) | (df.minimum.abs() > 1e-9)].reset_index(drop=True)
