@@ -78,7 +78,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
         print(f"cannot write the report to {out}: {err}", file=sys.stderr)
         return 2
     s = dict(zip(tables["Summary"].metric, tables["Summary"].value))
-    print(f"{len(rows)} extremes of {len(axes)} axes ({s['cases_with_a_plan']} found) within "
+    print(f"{len(rows)} extremes of {len(axes)} axes ({int(s['cases_with_a_plan'])} found) within "
           f"{100 * args.slack:g} % of ${float(plan['cost']):,.0f}; report in {out}/")
     return 0
 

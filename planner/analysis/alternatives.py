@@ -35,8 +35,9 @@ SENSES = ("minimum", "maximum")
 
 
 def solve_extreme(inp: Inputs, axis: str, sense: str, cap: float, gap: float, time_limit_s: float,
-                  start: np.ndarray | None = None) -> dict[str, object]:
-    """One case: ``sense`` of ``axis`` with the objective capped at ``cap`` $ (never raises)."""
+                  start: np.ndarray | None = None, axes: tuple[str, ...] = ()) -> dict[str, object]:
+    """One case: ``sense`` of ``axis`` with the objective capped at ``cap`` $ (never raises). ``values``: the
+    plan found on each of ``axes`` too, so every alternative widens every range it can."""
     row: dict[str, object] = {"axis": axis, "sense": sense}
     t0 = time.perf_counter()
     try:
@@ -56,7 +57,9 @@ def solve_extreme(inp: Inputs, axis: str, sense: str, cap: float, gap: float, ti
         cost = float(pyo.value(m.total_cost.expr))
         tables = report_tables(p, solution, {}, {})
         audit = audit_plan(inp, tables, cost)
+        values = {a: value_of(axis_terms(p, a)) for a in axes}
         row.update(value=value_of(lin), bound=sign * solution.best_bound, cost=cost, groups=decision_groups(p),
+                   values=values,
                    actions=tables["Actions"], audit="pass" if audit.passed else "; ".join(audit.violations[:3]))
     except Exception as exc:  # a failed case is reported, never stops the others
         row.update(status="error", error=f"{type(exc).__name__}: {exc}")
@@ -91,7 +94,8 @@ def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray
     client, cluster = _client(scheduler, workers)
     try:
         shared = client.scatter(inp, broadcast=True)
-        futures = {client.submit(solve_extreme, shared, axis, sense, cap, gap, time_limit_s, start, pure=False): i
+        futures = {client.submit(solve_extreme, shared, axis, sense, cap, gap, time_limit_s, start, tuple(axes),
+                                 pure=False): i
                    for i, (axis, sense) in enumerate(cases)}
         rows: dict[int, dict] = {}
         done = as_completed(list(futures))
@@ -115,16 +119,20 @@ def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray
 def alternatives_tables(plan: dict[str, object], rows: list[dict[str, object]], slack: float,
                         seconds: float) -> dict[str, pd.DataFrame]:
     """Summary, Axes (minimum, plan, maximum per axis), Firm (per decision group) and Alternatives (per case).
-    ``plan``: the plan's ``cost``, axis ``values`` and decision ``groups``."""
+    ``plan``: the plan's ``cost``, axis ``values`` and decision ``groups``. An axis's minimum and maximum are
+    over every plan found (the plan and each case's, which all satisfy the cost cap), beside the bound its own
+    case proved; ``*_cost_usd`` and ``*_status`` are those of its own case."""
     cost = float(plan["cost"])  # type: ignore[arg-type]
-    cases = pd.DataFrame([{k: v for k, v in r.items() if k not in ("groups", "actions")} for r in rows])
+    cases = pd.DataFrame([{k: v for k, v in r.items() if k not in ("groups", "actions", "values")} for r in rows])
     cases = cases.reindex(columns=["axis", "sense", "status", "value", "bound", "cost", "audit", "seconds", "error"])
     cases["cost_vs_plan"] = cases.cost / cost - 1.0
     axes = []
     for axis in dict.fromkeys(cases.axis):
         low, high = (cases[(cases.axis == axis) & (cases.sense == s)].iloc[0] for s in SENSES)
-        axes.append(dict(axis=axis, unit=axis_unit(axis), minimum=low.value, minimum_bound=low.bound,
-                         plan=plan["values"].get(axis, math.nan), maximum=high.value,  # type: ignore[union-attr]
+        seen = [float(r["values"][axis]) for r in rows if isinstance(r.get("values"), dict) and axis in r["values"]]
+        seen += [float(plan["values"][axis])]  # type: ignore[index]
+        axes.append(dict(axis=axis, unit=axis_unit(axis), minimum=min(seen), minimum_bound=low.bound,
+                         plan=plan["values"].get(axis, math.nan), maximum=max(seen),  # type: ignore[union-attr]
                          maximum_bound=high.bound, minimum_cost_usd=low.cost, maximum_cost_usd=high.cost,
                          minimum_status=low.status, maximum_status=high.status))
     summary = pd.DataFrame([("plan_cost", cost), ("slack", slack), ("cost_cap", cost * (1 + slack)),
