@@ -39,9 +39,14 @@ def sentences(tables: dict[str, pd.DataFrame]) -> list[str]:
         free = firm[~firm.firm]
         if len(free):
             lines.append("Free (the alternatives differ): " + "; ".join(
-                f"{r.group} {r.minimum:,.4g}..{r.maximum:,.4g} (plan {r.plan:,.4g})" for r in free.head(8).itertuples())
+                f"{r.group} {_n(r.minimum)}..{_n(r.maximum)} (plan {_n(r.plan)})" for r in free.head(8).itertuples())
                 + (f", and {len(free) - 8} more" if len(free) > 8 else "") + ".")
     return lines
+
+
+def _n(x: float) -> str:
+    """``114,688``, ``0.75``: whole thousands with separators, small values to three figures."""
+    return f"{x:,.0f}" if abs(x) >= 1000 or float(x).is_integer() else f"{x:,.3g}"
 
 
 def _table(df: pd.DataFrame) -> str:
