@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from planner.audit.auditor import audit_plan
 from planner.pipeline import load
 from planner.report.writer import as_new_file, write_report
 from planner.workbook.errors import InputError
@@ -68,7 +69,7 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
         return 3
     rows = run_alternatives(inp, axes, float(plan["cost"]) * (1 + args.slack), plan["start"], gap,  # type: ignore[arg-type]
                             args.time_limit or min(limit, 20.0), args.scheduler, args.workers,
-                            progress=not args.no_progress)
+                            progress=not args.no_progress, audit=audit_plan)
     tables = alternatives_tables(plan, rows, args.slack, time.perf_counter() - t0)
     out = args.out or Path("outputs") / f"{args.input.stem}-alternatives"
     try:

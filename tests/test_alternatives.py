@@ -11,6 +11,7 @@ import pytest
 
 from planner.analysis.alternatives import alternatives_tables, run_alternatives, solve_plan
 from planner.analysis.axes import default_axes
+from planner.audit.auditor import audit_plan
 from planner.workbook.synthetic import Size, generate, write
 from planner.workbook.validate import load_inputs
 from tests.helpers import HEADERS, add_row, base_case, render_in_browser, setcell, write_workbook
@@ -71,7 +72,7 @@ def test_program_funding_is_firm_only_at_a_small_slack(tmp_path, slack, low):
     plan = solve_plan(inp, ["funded:P1"], 1e-9, 60)
     assert plan["cost"] == pytest.approx(40_676_000, rel=1e-9) and plan["values"]["funded:P1"] == pytest.approx(1)
     rows = run_alternatives(inp, ["funded:P1"], plan["cost"] * (1 + slack), plan["start"], 1e-9, 60, workers=1,
-                            progress=False)
+                            progress=False, audit=audit_plan)
     tables = alternatives_tables(plan, rows, slack, 0.0)
     axis = tables["Axes"].iloc[0]
     assert axis.minimum == pytest.approx(low) and axis.maximum == pytest.approx(1)
@@ -88,7 +89,7 @@ def test_extremes_bracket_the_plan_on_random_workbooks(tmp_path):
         axes = default_axes(inp)
         plan = solve_plan(inp, axes, 1e-6, 60)
         cap = plan["cost"] * 1.02
-        rows = run_alternatives(inp, axes, cap, plan["start"], 1e-6, 60, workers=2, progress=False)
+        rows = run_alternatives(inp, axes, cap, plan["start"], 1e-6, 60, workers=2, progress=False, audit=audit_plan)
         tables = alternatives_tables(plan, rows, 0.02, 0.0)
         for a in tables["Axes"].itertuples():
             assert a.minimum <= a.plan + 1e-6 and a.plan <= a.maximum + 1e-6, a

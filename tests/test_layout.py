@@ -22,7 +22,7 @@ def stage_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) < 2 or parts[1].startswith("__"):
         return "root"  # the package itself: ``planner/__init__.py`` (its version), importable from anywhere
-    if parts[1] in ("cli", "pipeline"):
+    if parts[1] in ("cli", "pipeline") or parts[1].startswith("cli_"):
         return "top"
     return parts[1]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,6 @@ import pyomo.core as pyo
 
 from planner.analysis.axes import axis_terms, axis_unit, decision_groups
 from planner.analysis.sweep import _client
-from planner.audit.auditor import audit_plan
 from planner.model import build_model
 from planner.model.parts import value_of
 from planner.report.results import report_tables
@@ -32,12 +32,17 @@ from planner.solver.highs import load_values, solve
 from planner.workbook.inputs import Inputs
 
 SENSES = ("minimum", "maximum")
+#: The auditor's signature: (inputs, report tables, objective $) -> an outcome with ``passed`` and ``violations``.
+Audit = Callable[[Inputs, dict, float], object]
 
 
 def solve_extreme(inp: Inputs, axis: str, sense: str, cap: float, gap: float, time_limit_s: float,
-                  start: np.ndarray | None = None, axes: tuple[str, ...] = ()) -> dict[str, object]:
+                  start: np.ndarray | None = None, axes: tuple[str, ...] = (), audit: Audit | None = None
+                  ) -> dict[str, object]:
     """One case: ``sense`` of ``axis`` with the objective capped at ``cap`` $ (never raises). ``values``: the
-    plan found on each of ``axes`` too, so every alternative widens every range it can."""
+    plan found on each of ``axes`` too, so every alternative widens every range it can. ``audit(inputs, tables,
+    cost)``: the independent auditor (:func:`planner.audit.auditor.audit_plan`, passed in by the command, since
+    the auditor stands apart from the stages), run on the plan found."""
     row: dict[str, object] = {"axis": axis, "sense": sense}
     t0 = time.perf_counter()
     try:
@@ -56,11 +61,11 @@ def solve_extreme(inp: Inputs, axis: str, sense: str, cap: float, gap: float, ti
         load_values(compiled, solution)
         cost = float(pyo.value(m.total_cost.expr))
         tables = report_tables(p, solution, {}, {})
-        audit = audit_plan(inp, tables, cost)
+        checked = audit(inp, tables, cost) if audit is not None else None
         values = {a: value_of(axis_terms(p, a)) for a in axes}
+        verdict = "not run" if checked is None else "pass" if checked.passed else "; ".join(checked.violations[:3])
         row.update(value=value_of(lin), bound=sign * solution.best_bound, cost=cost, groups=decision_groups(p),
-                   values=values,
-                   actions=tables["Actions"], audit="pass" if audit.passed else "; ".join(audit.violations[:3]))
+                   values=values, actions=tables["Actions"], audit=verdict)
     except Exception as exc:  # a failed case is reported, never stops the others
         row.update(status="error", error=f"{type(exc).__name__}: {exc}")
     finally:
@@ -86,8 +91,9 @@ def solve_plan(inp: Inputs, axes: list[str], gap: float, time_limit_s: float, wo
 
 def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray | None, gap: float,
                      time_limit_s: float, scheduler: str | None = None, workers: int | None = None,
-                     progress: bool = True) -> list[dict[str, object]]:
-    """Every (axis, sense) case on Dask, in the order of ``axes``; one row each."""
+                     progress: bool = True, audit: Audit | None = None) -> list[dict[str, object]]:
+    """Every (axis, sense) case on Dask, in the order of ``axes``; one row each (``audit``: see
+    :func:`solve_extreme`)."""
     from dask.distributed import as_completed
 
     cases = [(axis, sense) for axis in axes for sense in SENSES]
@@ -95,7 +101,7 @@ def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray
     try:
         shared = client.scatter(inp, broadcast=True)
         futures = {client.submit(solve_extreme, shared, axis, sense, cap, gap, time_limit_s, start, tuple(axes),
-                                 pure=False): i
+                                 audit, pure=False): i
                    for i, (axis, sense) in enumerate(cases)}
         rows: dict[int, dict] = {}
         done = as_completed(list(futures))
