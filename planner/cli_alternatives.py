@@ -42,7 +42,7 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
 
 def cmd_alternatives(args: argparse.Namespace) -> int:
     from planner.analysis.alternatives import alternatives_tables, run_alternatives, solve_plan
-    from planner.analysis.axes import default_axes
+    from planner.analysis.axes import default_axes, unknown_axes
     from planner.report.alternatives_page import ranges_block
     from planner.solver.highs import default_workers
 
@@ -56,6 +56,12 @@ def cmd_alternatives(args: argparse.Namespace) -> int:
 
         return _print_problems(err, args.input)
     axes = args.axis or default_axes(inp)
+    unknown = unknown_axes(inp, axes)
+    if unknown:
+        print(f"--axis {', '.join(unknown)}: not an axis of this workbook (lease_share, owned_gpu_share, asic_share, "
+              "funded:<unfunded program>, site_mw:<site>, ordered:<hardware>, provider_share:<provider>)",
+              file=sys.stderr)
+        return 2
     gap = inp.settings.mip_gap if args.mip_gap is None else args.mip_gap
     limit = args.time_limit or inp.settings.time_limit_s
     t0 = time.perf_counter()

@@ -49,6 +49,8 @@ def test_twin_sites_are_free_and_their_total_is_firm(tmp_path):
     cases = pd.read_csv(out / "csv" / "alternatives.csv")
     assert (cases.cost <= 40_976_000 * 1.001 * (1 + 1e-9)).all() and (cases.audit == "pass").all()
     assert (out / "csv" / "actions-site_mw-A-maximum.csv").exists() and (out / "alternatives.xlsx").exists()
+    bad = planner("alternatives", str(workbook), "--axis", "site_mw:C", "--out", str(tmp_path / "bad"), "-q")
+    assert bad.returncode == 2 and "site_mw:C" in bad.stderr and not (tmp_path / "bad").exists()
     page = (out / "alternatives.html").read_text()
     assert "Firm decisions" in page and "<svg " in page
     render_in_browser(out / "alternatives.html", tmp_path, "Firm decisions")

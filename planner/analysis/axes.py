@@ -38,6 +38,14 @@ def default_axes(inp: Inputs) -> list[str]:
     return axes
 
 
+def unknown_axes(inp: Inputs, axes: list[str]) -> list[str]:
+    """The axes the workbook does not have (checked before anything is solved)."""
+    known = {*SHARES, *(f"funded:{p}" for p, prog in inp.programs.items() if not prog.funded),
+             *(f"site_mw:{s}" for s in inp.sites), *(f"ordered:{h}" for h in inp.hardware),
+             *(f"provider_share:{p}" for p in inp.providers)}
+    return [a for a in axes if a not in known]
+
+
 def axis_unit(axis: str) -> str:
     """The unit an axis is counted in."""
     kind = axis.split(":", 1)[0]
