@@ -247,17 +247,17 @@ def test_sweeps_vary_gate_costs_and_option_fees(tmp_path):
     """ProgramGates.cost x0.5 on the deterministic gate case: the gate costs 2,000,000, so 33,438,000 -
     2,000,000 = 31,438,000. LeaseOptions.fee_per_block x0.5 on the option case: 47,000,000 - 1,000,000 =
     46,000,000. Moving the gate by +2 quarters puts it outside the horizon: that case fails, by name."""
-    from planner.analysis.sweep import run_sweep
+    from planner.analysis.sweep import solve_case
     from planner.analysis.variation import parse_vary
 
+    def case(inp, vary: str, value: str) -> dict:  # one sweep case, as a Dask worker runs it
+        return solve_case(inp, [parse_vary(vary)], (value,), 1e-9, 60)
+
     gate = load_inputs(write_workbook(_deterministic_gate(), tmp_path / "gate.xlsx"))
-    df = run_sweep(gate, [parse_vary("ProgramGates.cost=1,0.5")], workers=1, gap=1e-9, progress=False)
-    assert sorted(df.total_cost) == pytest.approx([31_438_000, 33_438_000], rel=1e-9)
-    moved = run_sweep(gate, [parse_vary("ProgramGates.quarter=+0,+2")], workers=1, gap=1e-9, progress=False)
-    assert moved.error.fillna("").str.contains("outside the horizon").sum() == 1
+    assert case(gate, "ProgramGates.cost=0.5", "0.5")["total_cost"] == pytest.approx(31_438_000, rel=1e-9)
+    assert "outside the horizon" in case(gate, "ProgramGates.quarter=+2", "+2")["error"]
     option = load_inputs(write_workbook(_option_case(option=True), tmp_path / "opt.xlsx"))
-    df = run_sweep(option, [parse_vary("LeaseOptions.fee_per_block=0.5")], workers=1, gap=1e-9, progress=False)
-    assert df.total_cost.iloc[-1] == pytest.approx(46_000_000, rel=1e-9)
+    assert case(option, "LeaseOptions.fee_per_block=0.5", "0.5")["total_cost"] == pytest.approx(46_000_000, rel=1e-9)
 
 
 def test_auditor_catches_tampered_options_and_gates(tmp_path):
