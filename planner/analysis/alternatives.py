@@ -23,7 +23,7 @@ import pandas as pd
 import pyomo.core as pyo
 
 from planner.analysis.axes import axis_terms, axis_unit, decision_groups
-from planner.analysis.sweep import _client
+from planner.analysis.cases import run_cases
 from planner.model import build_model
 from planner.model.parts import value_of
 from planner.report.results import report_tables
@@ -94,32 +94,11 @@ def run_alternatives(inp: Inputs, axes: list[str], cap: float, start: np.ndarray
                      progress: bool = True, audit: Audit | None = None) -> list[dict[str, object]]:
     """Every (axis, sense) case on Dask, in the order of ``axes``; one row each (``audit``: see
     :func:`solve_extreme`)."""
-    from dask.distributed import as_completed
-
-    cases = [(axis, sense) for axis in axes for sense in SENSES]
-    client, cluster = _client(scheduler, workers)
-    try:
-        shared = client.scatter(inp, broadcast=True)
-        futures = {client.submit(solve_extreme, shared, axis, sense, cap, gap, time_limit_s, start, tuple(axes),
-                                 audit, pure=False): i
-                   for i, (axis, sense) in enumerate(cases)}
-        rows: dict[int, dict] = {}
-        done = as_completed(list(futures))
-        if progress:
-            from tqdm import tqdm
-            done = tqdm(done, total=len(futures), desc="alternatives", unit="case")
-        for fut in done:
-            i = futures[fut]
-            try:
-                rows[i] = fut.result()
-            except Exception as exc:  # the worker died or the scheduler lost the task
-                rows[i] = {"axis": cases[i][0], "sense": cases[i][1], "status": "failed",
-                           "error": f"{type(exc).__name__}: {exc}"}
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    return [rows[i] for i in range(len(cases))]
+    cases = [(axis, sense, cap, gap, time_limit_s, start, tuple(axes), audit) for axis in axes for sense in SENSES]
+    rows, _ = run_cases(inp, solve_extreme, cases, lambda case, exc: {
+        "axis": case[0], "sense": case[1], "status": "failed", "error": f"{type(exc).__name__}: {exc}"},
+        scheduler, workers, progress, desc="alternatives")
+    return rows
 
 
 def alternatives_tables(plan: dict[str, object], rows: list[dict[str, object]], slack: float,

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 import math
-import os
 import time
 
 import pandas as pd
 
+from planner.analysis.cases import run_cases
 from planner.analysis.variation import Variation, VariationError, apply, grid, is_identity
 from planner.model import first_stage_decisions
 from planner.report.charts import ChartBlock
@@ -72,25 +72,9 @@ def describe_changes(base: dict, case: dict, limit: int = 12) -> str:
     return "; ".join(changes[:limit]) + more if changes else "same as base"
 
 
-def _client(scheduler: str | None, workers: int | None):
-    from dask.distributed import Client, LocalCluster
-
-    for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.core",
-                 "distributed.worker", "distributed.http.proxy"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-    if scheduler:
-        return Client(scheduler), None
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
-    return Client(cluster), cluster
-
-
 def run_sweep(inp: Inputs, variations: list[Variation], scheduler: str | None = None, workers: int | None = None,
               gap: float | None = None, time_limit_s: float | None = None, progress: bool = True) -> pd.DataFrame:
     """Solve every case of the grid (plus the base case) on Dask; one row per case."""
-    from dask.distributed import as_completed
-
     gap = inp.settings.mip_gap if gap is None else gap
     limit = inp.settings.time_limit_s if time_limit_s is None else time_limit_s
     combos = grid(variations)
@@ -98,30 +82,10 @@ def run_sweep(inp: Inputs, variations: list[Variation], scheduler: str | None = 
                  for v in variations)
     base = next((c for c in combos if all(is_identity(x) for x in c)), base)
     cases = [base] + [c for c in combos if c != base]
-    client, cluster = _client(scheduler, workers)
-    try:
-        shared = client.scatter(inp, broadcast=True)
-        t_submit = time.perf_counter()
-        futures = {client.submit(solve_case, shared, variations, c, gap, limit, pure=False): (i, c)
-                   for i, c in enumerate(cases)}
-        rows: dict[int, dict] = {}
-        done = as_completed(list(futures))
-        if progress:
-            from tqdm import tqdm
-            done = tqdm(done, total=len(futures), desc="cases", unit="case")
-        for fut in done:
-            i, combo = futures[fut]
-            try:
-                rows[i] = fut.result()
-            except Exception as exc:  # the worker died or the scheduler lost the task
-                rows[i] = {**{column_label(v): float(x) for v, x in zip(variations, combo)}, "status": "failed",
-                           "error": f"{type(exc).__name__}: {exc}"}
-        solving_seconds = time.perf_counter() - t_submit
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    ordered = [rows[i] for i in range(len(cases))]
+    ordered, solving_seconds = run_cases(
+        inp, solve_case, [(variations, c, gap, limit) for c in cases],
+        lambda case, exc: {**{column_label(v): float(x) for v, x in zip(variations, case[1])}, "status": "failed",
+                           "error": f"{type(exc).__name__}: {exc}"}, scheduler, workers, progress)
     base_decisions = ordered[0].get("decisions") or {}
     for i, row in enumerate(ordered):
         row["case"] = i
