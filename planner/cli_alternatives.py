@@ -27,9 +27,9 @@ def add_parser(sub, common: argparse.ArgumentParser) -> None:
                          "within --slack of its cost, one case per extreme on Dask.")
     alt.add_argument("input", type=Path)
     alt.add_argument("--slack", type=float, default=0.01, help="cost slack as a fraction (default 0.01: 1 %%)")
-    alt.add_argument("--axis", action="append", metavar="NAME", help="lease_share, owned_gpu_share, asic_share, "
-                     "funded:<program>, site_mw:<site>, ordered:<hardware>, provider_share:<provider> (repeat; "
-                     "default: all of them)")
+    alt.add_argument("--axis", action="extend", nargs="+", metavar="NAME",
+                     help="lease_share, owned_gpu_share, asic_share, funded:<program>, site_mw:<site>, "
+                     "ordered:<hardware>, provider_share:<provider> (one or more; default: all of them)")
     alt.add_argument("--out", type=Path, help="report folder (default outputs/<input stem>-alternatives/)")
     alt.add_argument("--scheduler", help="address of a running Dask scheduler (default: a local cluster)")
     alt.add_argument("--workers", type=int, help="local workers (default: one per core)")

@@ -14,7 +14,6 @@ reported in its row. A case that stops at its time limit reports its bound besid
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 
@@ -116,10 +115,9 @@ def alternatives_tables(plan: dict[str, object], rows: list[dict[str, object]], 
         low, high = (cases[(cases.axis == axis) & (cases.sense == s)].iloc[0] for s in SENSES)
         seen = [float(r["values"][axis]) for r in rows if isinstance(r.get("values"), dict) and axis in r["values"]]
         seen += [float(plan["values"][axis])]  # type: ignore[index]
-        axes.append(dict(axis=axis, unit=axis_unit(axis), minimum=min(seen), minimum_bound=low.bound,
-                         plan=plan["values"].get(axis, math.nan), maximum=max(seen),  # type: ignore[union-attr]
-                         maximum_bound=high.bound, minimum_cost_usd=low.cost, maximum_cost_usd=high.cost,
-                         minimum_status=low.status, maximum_status=high.status))
+        axes.append(dict(axis=axis, minimum=min(seen), plan=seen[-1], maximum=max(seen), unit=axis_unit(axis),
+                         minimum_bound=low.bound, maximum_bound=high.bound, minimum_cost_usd=low.cost,
+                         maximum_cost_usd=high.cost, minimum_status=low.status, maximum_status=high.status))
     summary = pd.DataFrame([("plan_cost", cost), ("slack", slack), ("cost_cap", cost * (1 + slack)),
                             ("cases", len(rows)), ("cases_with_a_plan", int(cases.value.notna().sum())),
                             ("cases_audited_pass", int((cases.audit == "pass").sum())),
