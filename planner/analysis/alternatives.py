@@ -118,7 +118,7 @@ def alternatives_tables(plan: dict[str, object], rows: list[dict[str, object]], 
         axes.append(dict(axis=axis, minimum=min(seen), plan=seen[-1], maximum=max(seen), unit=axis_unit(axis),
                          minimum_bound=low.bound, maximum_bound=high.bound, minimum_cost_usd=low.cost,
                          maximum_cost_usd=high.cost, minimum_status=low.status, maximum_status=high.status))
-    summary = pd.DataFrame([("plan_cost", cost), ("slack", slack), ("cost_cap", cost * (1 + slack)),
+    summary = pd.DataFrame([("plan_cost", cost), ("slack", slack), ("cost_cap_usd", cost * (1 + slack)),
                             ("cases", len(rows)), ("cases_with_a_plan", int(cases.value.notna().sum())),
                             ("cases_audited_pass", int((cases.audit == "pass").sum())),
                             ("wall_seconds", round(seconds, 2))], columns=["metric", "value"])

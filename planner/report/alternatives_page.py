@@ -31,8 +31,8 @@ def sentences(tables: dict[str, pd.DataFrame]) -> list[str]:
     s = dict(zip(tables["Summary"].metric, tables["Summary"].value))
     firm, groups = tables["Firm"], len(tables["Firm"])
     lines = [f"Plans within {100 * float(s['slack']):g} % of the plan's cost (${float(s['plan_cost']) / 1e9:,.3f}B, "
-             f"cap ${float(s['cost_cap']) / 1e9:,.3f}B): {int(s['cases_with_a_plan'])} of {int(s['cases'])} extremes "
-             f"found, {int(s['cases_audited_pass'])} pass the independent audit."]
+             f"cap ${float(s['cost_cap_usd']) / 1e9:,.3f}B): {int(s['cases_with_a_plan'])} of {int(s['cases'])} "
+             f"extremes found, {int(s['cases_audited_pass'])} pass the independent audit."]
     if groups:
         lines.append(f"Firm (every alternative agrees): {int(firm.firm.sum())} of {groups} decision groups, e.g. "
                      + "; ".join(firm[firm.firm].group.head(5)) + ".")
