@@ -189,7 +189,7 @@ def _limits(inp: Inputs, fixed: dict[str, dict[tuple, float]], kept: _Kept) -> l
             funded[key[0], sc] = value
             cash[sc, inp.year(0)] += value * inp.programs[key[0]].nre_cost
         elif kind == "go":
-            cash[sc, inp.year(key[2])] += value * next(g.cost for g in inp.gates[key[0]] if g.gate == key[1])
+            cash[sc, inp.year(key[2])] += value * inp.gate(key[0], key[1]).cost  # type: ignore[union-attr]
     for (h, t, sc), n in units.items():
         hw, row = inp.hardware[h], _row(kept, lambda key, h=h, t=t: key[:2] == ("order", h) and key[-1] == t)
         limit = hw.max_order_per_quarter if hw.max_order_per_quarter is not None else (1e7 if hw.program else None)

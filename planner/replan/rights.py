@@ -104,7 +104,7 @@ def kept_base(inp: Inputs, a, t: int) -> tuple[tuple | None, str, object, str]:
     value and reason the new workbook cannot take it (``--keep-through``)."""
     what = str(a.what)
     if a.action == GATE:
-        gate = next((g for g in inp.gates.get(what, ()) if g.gate == str(a.where)), None)
+        gate = inp.gate(what, str(a.where))
         if gate is None:
             return None, "where", a.where, f"is not a gate of {what} in the workbook's ProgramGates"
         if gate.quarter != t:

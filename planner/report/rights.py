@@ -41,10 +41,11 @@ def option_rows(plan: Plan) -> list[dict]:
                          scenarios=tree.label(k, t)))
     for (pn, gate, t, k), x in plan.go.items():
         if x > 0.5:
-            g = next(g for g in inp.gates[pn] if g.gate == gate)
+            g = inp.gate(pn, gate)
             rows.append(dict(quarter=label(t), action=GATE, what=pn, where=gate,
                              detail=f"program {pn} goes through {gate}", quantity=1, unit="gate",
-                             accelerators=0, mw=0.0, cash_capex_usd=g.cost, contract_value_usd=0.0,
+                             accelerators=0, mw=0.0, cash_capex_usd=g.cost,  # type: ignore[union-attr]
+                             contract_value_usd=0.0,
                              from_quarter=label(t), to_quarter="", scenarios=tree.label(k, t)))
     return rows
 
@@ -59,5 +60,4 @@ def option_costs(plan: Plan, sc: str, cost: dict[str, list[float]]) -> None:
         for q in lease_active(inp, o, t, sc):
             cost["lease_usd"][q] += o.price_per_unit_quarter * o.block_units * blocks
     for (pn, gate, t), x in plan.taken(plan.go, sc):
-        g = next(g for g in inp.gates[pn] if g.gate == gate)
-        cost["gate_costs_usd"][t] += g.cost * x
+        cost["gate_costs_usd"][t] += inp.gate(pn, gate).cost * x  # type: ignore[union-attr]

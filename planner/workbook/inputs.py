@@ -278,6 +278,10 @@ class Inputs:
     options: dict[str, LeaseOption] = field(default_factory=dict)
     gates: dict[str, tuple[ProgramGate, ...]] = field(default_factory=dict)  # program -> gates by quarter
 
+    def gate(self, program: str, name: str) -> ProgramGate | None:
+        """The gate called ``name`` of a program (None: no such gate)."""
+        return next((g for g in self.gates.get(program, ()) if g.gate == name), None)
+
     def last_gate(self, program: str | None) -> ProgramGate | None:
         """The last gate of a program (None: no gates, or no program)."""
         gates = self.gates.get(program) if program else None
