@@ -21,10 +21,10 @@ import pandas as pd
 
 from planner.model.timing import exercise_quarters, reserve_quarters
 from planner.replan.editor import SheetEditor
+from planner.report.rights import BUY, EXERCISE, GATE
 from planner.workbook.inputs import Inputs
 from planner.workbook.quarters import label, parse_quarter
 
-BUY, EXERCISE, GATE = "buy lease option", "exercise lease option", "pass programme gate"
 HELD = " (held)"
 
 
