@@ -14,6 +14,8 @@ from pathlib import Path
 
 from planner.cli_alternatives import add_parser as add_alternatives
 from planner.cli_alternatives import cmd_alternatives
+from planner.cli_decompose import abort, mpi_rank, quiet_unless_rank0, relaunch
+from planner.cli_decompose import add_arguments as add_decompose
 from planner.pipeline import AuditError, load, plan, timed
 from planner.report.writer import write_report
 from planner.solver.diagnose import NoPlanError
@@ -45,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="a previous plan (report folder or its plan.xlsx): adds the Changes table")
     run.add_argument("--keep-through", dest="keep_through", metavar="QUARTER",
                      help="with --previous: keep that plan's decisions up to QUARTER (and its funding)")
+    add_decompose(run)
     roll = sub.add_parser("roll", parents=[common], help="the workbook for planning again from a later quarter",
                           description="Every decision of PLAN taken before QUARTER becomes pipeline "
                           "(ExistingLeases, ExistingFleet, CommittedPhases, funded programs); start_quarter "
@@ -109,11 +112,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         print(f"--out {out} is a file, not a folder", file=sys.stderr)
         return 2
+    launch = mpi_rank()
+    if args.decompose and launch is None:
+        return relaunch(args.argv, args.processes)
+    if args.decompose:
+        quiet_unless_rank0(launch[1])
     try:
         result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers,
                       repeatable=True if args.repeatable else None,
                       relax_and_fix=True if args.relax_and_fix else None, previous=args.previous,
-                      keep_through=args.keep_through)
+                      keep_through=args.keep_through, decompose=args.decompose)
+        if result is None:
+            return 0  # a process of the decomposition other than rank 0: rank 0 reports
     except InputError as err:
         return _print_problems(err, args.input)
     except NoPlanError as err:
@@ -227,11 +237,14 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in the planner; run again with "
               "PLANNER_DEBUG=1 for the traceback and report it)", file=sys.stderr)
+        if "mpi4py" in sys.modules and (mpi_rank() or (1, 0))[0] > 1:
+            abort(1)  # the other processes of a decomposition would wait for this one forever
         return 1
 
 
 def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("pyomo").setLevel(logging.ERROR)
@@ -261,11 +274,12 @@ def entry() -> None:
     interpreter (freeing the Pyomo model, pandas and HiGHS objects one by one: about 0.55 s on
     the example) and waiting for a portfolio search that has not yet seen its stop (see
     :mod:`planner.solver.portfolio`). ``os._exit`` skips both. Once Dask is loaded (a sweep) the command
-    exits normally instead, so that Dask's and multiprocessing's exit handlers run.
+    exits normally instead, so that Dask's and multiprocessing's exit handlers run; so does a decomposition
+    (MPI's).
     """
     code = main(sys.argv[1:])
-    if "dask" in sys.modules or "distributed" in sys.modules:
-        sys.exit(code)
+    if any(m in sys.modules for m in ("dask", "distributed", "mpi4py")):
+        sys.exit(code)  # Dask's, multiprocessing's and MPI's exit handlers (MPI_Finalize) run
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         try:

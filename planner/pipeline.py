@@ -33,6 +33,7 @@ from planner.report.results import add_metrics, report_tables
 from planner.report.writer import write_report
 from planner.solver import relax_fix
 from planner.solver.compile import compile_model
+from planner.solver.decompose import solve_decomposed
 from planner.solver.diagnose import NoPlanError, solve_or_explain
 from planner.solver.highs import Solution, default_workers, solve
 from planner.solver.solved import solve_inputs, timed
@@ -141,7 +142,8 @@ def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp:
 def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | None = None,
          value_of_risk: bool = True, solver_options: dict | None = None,
          workers: int | None = None, repeatable: bool | None = None, relax_and_fix: bool | None = None,
-         previous: Path | str | None = None, keep_through: str | None = None) -> RunResult:
+         previous: Path | str | None = None, keep_through: str | None = None,
+         decompose: bool = False) -> RunResult | None:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
@@ -156,6 +158,9 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
 
     ``previous``: a plan (report folder or ``plan.xlsx``) to compare with (the ``Changes`` table);
     ``keep_through``: a quarter up to which that plan's decisions are fixed (MODEL.md 9).
+
+    ``decompose``: solve the tree by scenario decomposition on the processes of MPI's world
+    (:mod:`planner.solver.decompose`); every process calls ``plan``, rank 0 gets the result, the others None.
     """
     timings: dict[str, float] = {}
     path = Path(path)
@@ -173,8 +178,13 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
     ticker = progress_line if log.isEnabledFor(logging.INFO) else None
     staged = inp.settings.solver_mode == "relax-and-fix" if relax_and_fix is None else relax_and_fix
     main_search = partial(search, extra=solver_options, ticker=ticker, staged=staged)
-    solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=lambda c, g, t: solve_or_explain(
-        c, inp, g, t, main_search, kept=kept))
+    explained = partial(_explained, inp=inp, search=main_search, kept=kept)
+    if decompose:
+        solved = solve_decomposed(inp, gap, limit, explained, fixed=fixed, timings=timings)
+        if solved is None:
+            return None  # a process of the decomposition other than rank 0
+    else:
+        solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=explained)
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution,
@@ -190,7 +200,7 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
         "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
     }
     risk = None
-    if inp.has_scenario_sheet and value_of_risk:
+    if inp.has_scenario_sheet and value_of_risk and not decompose:
         with timed(timings, "risk"):
             expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
                            for name, sc in inp.scenarios.items())
@@ -214,6 +224,10 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
     _warn_if_not_optimal(solution, inp, not staged and search.keywords["workers"] > 1
                          and not search.keywords["repeatable"])
     return result
+
+
+def _explained(compiled, gap: float, limit: float, inp: Inputs, search, kept: str | None) -> Solution:
+    return solve_or_explain(compiled, inp, gap, limit, search, kept=kept)
 
 
 def _warn_if_not_optimal(solution: Solution, inp: Inputs, unstaged_portfolio: bool) -> None:

@@ -78,12 +78,6 @@ def _ev_decisions(ev: Solved, inp: Inputs) -> dict[str, dict[tuple, float]]:
     return fixed
 
 
-def _alone_inputs(inp: Inputs, name: str) -> Inputs:
-    """Scenario ``name`` planned alone (probability 1, no tree)."""
-    single = replace(inp.scenarios[name], probability=1.0, branch_of=None, branch_quarter=None)
-    return replace(inp, scenarios={name: single}, has_scenario_sheet=False)
-
-
 def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float,
                   solver: Solver = solve, at_once: int = 1) -> dict[str, object]:
     """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
@@ -96,7 +90,7 @@ def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: f
 
         ev_future = start(ev_model)
         # each scenario alone: only its optimal cost is needed, so its plan is never loaded
-        alone = {name: start(built(_alone_inputs(inp, name))) for name in inp.scenarios}
+        alone = {name: start(built(inp.alone(name))) for name in inp.scenarios}
         ev = loaded(ev_model, ev_future.result())
         evaluation = None
         if ev.solution.has_plan:

@@ -78,7 +78,7 @@ def cvar_unit(p: Parts) -> float:
 
 
 def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, float]] | None = None,
-                tree: Tree | None = None) -> tuple[pyo.ConcreteModel, Parts]:
+                tree: Tree | None = None, scope: Inputs | None = None) -> tuple[pyo.ConcreteModel, Parts]:
     """The Pyomo model of the plan and the shared parts it was built from.
 
     ``tight`` adds the bounds and links of :mod:`planner.model.bounds` (same optimum,
@@ -86,10 +86,10 @@ def build_model(inp: Inputs, tight: bool = True, fixed: dict[str, dict[tuple, fl
     test oracle and a benchmark baseline. ``fixed``: decisions fixed at a value, by decision
     name and class-ended key (see :class:`~planner.model.parts.Parts`). ``tree``: the partition of
     scenarios per quarter (default ``inp.tree``; benchmarks pass a finer one to compare
-    formulations).
+    formulations). ``scope``: see :class:`~planner.model.parts.Parts` (the decomposition's scenarios).
     """
     m = pyo.ConcreteModel(name="planner")
-    p = Parts(inp=inp, m=m, tight=tight, tree=tree, fixed=fixed or {})
+    p = Parts(inp=inp, m=m, tight=tight, tree=tree, fixed=fixed or {}, scope=scope)
     add_leases(p)
     add_options(p)
     add_ondemand(p)

@@ -19,7 +19,7 @@ from planner.model.timing import existing_lease_quarters, lease_active, sign_qua
 
 def add_leases(p: Parts) -> None:
     inp, tree, r = p.inp, p.tree, p.inp.settings.discount_rate
-    caps = {o.name: lease_blocks(inp, o, p.tight) for o in inp.offers.values()}
+    caps = {o.name: lease_blocks(p.scope, o, p.tight) for o in inp.offers.values()}
     keys = [(o.name, t, k) for o in inp.offers.values() for t in sign_quarters(inp, o) for k in tree.classes(t)]
     lease = decisions(p, "lease", keys, pyo.NonNegativeIntegers, {key: caps[key[0]] for key in keys})
     for o in inp.offers.values():

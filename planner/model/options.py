@@ -38,7 +38,7 @@ def add_options(p: Parts) -> None:
     reserve = decisions(p, "reserve", res_keys, pyo.NonNegativeIntegers,
                         {key: inp.options[key[0]].max_blocks for key in res_keys})
     exercise = decisions(p, "exercise", ex_keys, pyo.NonNegativeIntegers,
-                         {key: option_blocks(inp, inp.options[key[0]], p.tight) for key in ex_keys})
+                         {key: option_blocks(p.scope, inp.options[key[0]], p.tight) for key in ex_keys})
     for (x, t, k), var in reserve.items():
         for sc in tree.members(k, t):
             p.add_cost(var, discount(t, r) * inp.options[x].fee_per_block, sc)

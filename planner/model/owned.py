@@ -33,7 +33,7 @@ def add_owned(p: Parts) -> None:
     keys, bounds = [], {}
     for h in inp.hardware.values():
         for s in inp.sites.values():
-            cap = order_blocks(inp, h, s, p.tight)
+            cap = order_blocks(p.scope, h, s, p.tight)
             for t in order_quarters(inp, h):
                 for k in tree.classes(t):
                     keys.append((h.name, s.name, t, k))

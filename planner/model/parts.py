@@ -60,7 +60,10 @@ class Parts:
     scenarios that share their decision in t. The Pyomo indexes of the decisions carry k only
     when the tree branches (:meth:`index`): a two-stage model is the same, name for name, as
     before trees existed. ``fixed[name][key]``: decisions fixed at a value (kept decisions,
-    the expected-value plan of vss), as bounds of their columns.
+    the expected-value plan of vss), as bounds of their columns. ``scope``: the inputs whose scenarios
+    the tight bounds on decisions are taken over (default ``inp``; a scenario of a decomposition is built
+    alone but keeps the bounds of the whole tree, or a decision it shares would be cut below what another
+    scenario of its class needs).
     """
 
     inp: Inputs
@@ -68,6 +71,7 @@ class Parts:
     tight: bool = True
     tree: Tree | None = None
     fixed: dict[str, dict[tuple, float]] = field(default_factory=dict)
+    scope: Inputs | None = None
     dec: dict[str, dict[tuple, object]] = field(default_factory=dict)
     contracts: dict[str, tuple[str, str]] = field(default_factory=dict)  # c -> (provider, hardware)
     active: dict[tuple[str, int, str], Lin] = field(default_factory=lambda: defaultdict(Lin))
@@ -84,6 +88,8 @@ class Parts:
     def __post_init__(self) -> None:
         if self.tree is None:
             self.tree = self.inp.tree
+        if self.scope is None:
+            self.scope = self.inp
         for sc in self.inp.scenarios:
             self.cost[sc] = ComponentMap()
             self.cost_const[sc] = 0.0

@@ -414,7 +414,7 @@ def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
     """Model size, solver outcome and where the time went."""
     rows: list[tuple[str, object]] = [
         ("status", solution.status), ("objective", solution.objective), ("best_bound", solution.best_bound),
-        ("best_bound_from", solution.bound_source),
+        ("best_bound_from", solution.bound_source), ("plan_from", solution.plan_source),
         ("mip_gap", solution.gap), ("nodes", solution.nodes), ("columns", solution.columns),
         ("integer_columns", solution.integer_columns), ("rows", solution.rows),
         ("nonzeros", solution.nonzeros), ("solve_seconds", round(solution.seconds, 3)),

@@ -48,6 +48,7 @@ class Solution:
     options: dict[str, object] = field(default_factory=dict)
     col_value: np.ndarray | None = None
     bound_source: str = "the MILP"  # which search (and stage) proved ``best_bound``
+    plan_source: str = "the MILP"  # which method found the plan (``--decompose``: the decomposition's spoke)
     stages: tuple[str, ...] = ()  # relax-and-fix: each stage that ended, with its times (s)
 
 

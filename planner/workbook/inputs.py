@@ -7,7 +7,7 @@ Every record keeps ``row``, its Excel row, so results can point back at it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from planner.workbook.tree import Tree
@@ -286,6 +286,12 @@ class Inputs:
         """The last gate of a program (None: no gates, or no program)."""
         gates = self.gates.get(program) if program else None
         return gates[-1] if gates else None
+
+    def alone(self, name: str) -> Inputs:
+        """Scenario ``name`` planned alone: probability 1, no tree, no Scenarios sheet (so no risk
+        aversion). The wait-and-see problems of evpi and the scenarios of a decomposition are these."""
+        single = replace(self.scenarios[name], probability=1.0, branch_of=None, branch_quarter=None)
+        return replace(self, scenarios={name: single}, has_scenario_sheet=False)
 
     @cached_property
     def tree(self) -> Tree:
