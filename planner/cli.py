@@ -16,7 +16,7 @@ from planner.cli_alternatives import add_parser as add_alternatives
 from planner.cli_alternatives import cmd_alternatives
 from planner.cli_decompose import abort, mpi_rank, quiet_unless_rank0, relaunch
 from planner.cli_decompose import add_arguments as add_decompose
-from planner.pipeline import AuditError, load, plan, timed
+from planner.pipeline import AuditError, add_value_of_risk, load, plan, timed
 from planner.report.writer import write_report
 from planner.solver.diagnose import NoPlanError
 from planner.workbook.errors import SHOWN_PROBLEMS, InputError
@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--keep-through", dest="keep_through", metavar="QUARTER",
                      help="with --previous: keep that plan's decisions up to QUARTER (and its funding)")
     add_decompose(run)
+    run.add_argument("--value-of-risk", dest="value_of_risk", choices=("auto", "on", "off"),
+                     help="vss and evpi with Scenarios, computed after the report is written and added to it "
+                     "(default: value_of_risk in Settings, auto: when they cost less than the plan)")
+    run.add_argument("--scheduler", help="address of a running Dask scheduler for the vss/evpi MIPs (default: "
+                     "a local cluster)")
     roll = sub.add_parser("roll", parents=[common], help="the workbook for planning again from a later quarter",
                           description="Every decision of PLAN taken before QUARTER becomes pipeline "
                           "(ExistingLeases, ExistingFleet, CommittedPhases, funded programs); start_quarter "
@@ -121,7 +126,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         result = plan(args.input, args.mip_gap, args.time_limit, workers=args.workers,
                       repeatable=True if args.repeatable else None,
                       relax_and_fix=True if args.relax_and_fix else None, previous=args.previous,
-                      keep_through=args.keep_through, decompose=args.decompose)
+                      keep_through=args.keep_through, decompose=args.decompose,
+                      value_of_risk=args.value_of_risk, defer_risk=True)
         if result is None:
             return 0  # a process of the decomposition other than rank 0: rank 0 reports
     except InputError as err:
@@ -141,7 +147,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as err:
         print(f"cannot write the report to {out}: {err}", file=sys.stderr)
         return 2
-    print(f"{headline(result)}; report in {out}/")
+    print(f"{headline(result)}; report in {out}/", flush=True)
+    if result.risk_pending:
+        return _value_of_risk(result, out, args.scheduler)
+    return 0
+
+
+def _value_of_risk(result, out: Path, scheduler: str | None) -> int:
+    """vss and evpi after the plan's report is out, then the report again with them (or, when they fail,
+    the plan's report as it is and a warning)."""
+    n = 2 + len(result.inputs.scenarios)
+    log.info("value of risk: %d MIPs (expected value, each scenario alone, the expected-value plan) on Dask", n)
+    try:
+        result = add_value_of_risk(result, scheduler)
+        with timed(result.timings, "write"):
+            write_report(result.tables, out)
+    except Exception as err:  # the plan's report stands; only vss and evpi are missing
+        log.warning("vss and evpi were not computed (%s: %s); the report holds the plan without them",
+                    type(err).__name__, err)
+        return 0
+    s = result.tables["Summary"].set_index("metric")["value"]
+    print(f"vss ${float(s['vss']):,.0f}, evpi ${float(s['evpi']):,.0f}; added to the report in {out}/")
     return 0
 
 

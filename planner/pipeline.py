@@ -12,24 +12,23 @@ import json
 import logging
 import math
 import uuid
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass, replace
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
-import pyomo.core as pyo
 
 from planner import __version__
 from planner.analysis.risk import value_of_risk as risk_values
+from planner.analysis.risk import wanted as risk_wanted
 from planner.audit.auditor import Audit, audit_plan
 from planner.model import build_model
-from planner.model.build import scenario_cost
 from planner.replan.changes import changes_table
 from planner.replan.keep import kept_decisions
 from planner.replan.previous import PreviousPlan, read_plan
 from planner.report.marginal import marginal_tables
-from planner.report.results import add_metrics, report_tables
+from planner.report.results import add_metrics, report_tables, with_value_of_risk
 from planner.report.writer import write_report
 from planner.solver import relax_fix
 from planner.solver.compile import compile_model
@@ -37,6 +36,7 @@ from planner.solver.decompose import solve_decomposed
 from planner.solver.diagnose import NoPlanError, solve_or_explain
 from planner.solver.highs import Solution, default_workers, solve
 from planner.solver.solved import solve_inputs, timed
+from planner.solver.tree_start import starter
 from planner.workbook.errors import InputError, Problem
 from planner.workbook.inputs import Inputs
 from planner.workbook.reader import read_workbook
@@ -76,6 +76,8 @@ class RunResult:
     timings: dict[str, float]
     audit: Audit
     target_gap: float = 0.0
+    time_limit_s: float = 600.0
+    risk_pending: bool = False  # vss and evpi still to compute (:func:`add_value_of_risk`)
 
     def write(self, folder: Path | str) -> list[Path]:
         """Write ``plan.xlsx``, ``csv/`` and ``charts/`` into ``folder`` (atomically); returns the files."""
@@ -140,10 +142,10 @@ def _with_previous(tables: dict[str, pd.DataFrame], previous: PreviousPlan, inp:
 
 
 def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | None = None,
-         value_of_risk: bool = True, solver_options: dict | None = None,
+         value_of_risk: bool | str | None = None, solver_options: dict | None = None,
          workers: int | None = None, repeatable: bool | None = None, relax_and_fix: bool | None = None,
          previous: Path | str | None = None, keep_through: str | None = None,
-         decompose: bool = False) -> RunResult | None:
+         decompose: bool = False, defer_risk: bool = False, start: bool | None = None) -> RunResult | None:
     """Solve the workbook at ``path``; raises InputError or NoPlanError.
 
     ``workers``: HiGHS searches at once (default: the ``solver_workers`` setting, else
@@ -153,11 +155,17 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
     ``solver_mode`` = relax-and-fix): search 1 of the plan's portfolio relaxes and fixes the phases and
     funding first (:mod:`planner.solver.relax_fix`).
 
-    With a Scenarios sheet and ``value_of_risk``, also solves the expected-value
-    and wait-and-see problems for ``vss`` and ``evpi`` (stage ``risk``).
+    ``value_of_risk`` (auto | on | off, or True / False; default: the setting): with a Scenarios sheet, also
+    solve the expected-value and wait-and-see problems for ``vss`` and ``evpi`` (:func:`add_value_of_risk`,
+    stage ``risk``); auto computes them when they cost less than the plan
+    (:func:`planner.analysis.risk.wanted`). With ``defer_risk`` they are not computed here:
+    ``result.risk_pending`` says whether the caller should (``planner run`` does, after writing the report).
 
     ``previous``: a plan (report folder or ``plan.xlsx``) to compare with (the ``Changes`` table);
     ``keep_through``: a quarter up to which that plan's decisions are fixed (MODEL.md 9).
+
+    ``start`` (default: for workbooks with scenarios, :func:`planner.solver.tree_start.wanted`): hand the
+    search the tree's LP relaxation, rounded and repaired, as its first plan (:mod:`planner.solver.tree_start`).
 
     ``decompose``: solve the tree by scenario decomposition on the processes of MPI's world
     (:mod:`planner.solver.decompose`); every process calls ``plan``, rank 0 gets the result, the others None.
@@ -184,31 +192,14 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
         if solved is None:
             return None  # a process of the decomposition other than rank 0
     else:
-        solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=explained)
+        solved = solve_inputs(inp, gap, limit, fixed=fixed, timings=timings, solver=explained,
+                              start=starter(inp, limit) if start is None or start else None)
     parts, compiled, solution = solved.parts, solved.compiled, solved.solution
     with timed(timings, "marginal"):
         marginal = marginal_tables(inp, compiled, solution,
                                    lambda: compile_model(build_model(inp, tight=False, fixed=fixed)[0]))
-    provenance = {
-        "input_sha256": sha256_of(path),
-        "run_id": uuid.uuid4().hex[:12],
-        "input_file": str(path),
-        "planner_version": __version__,
-        "pyomo_version": _version("pyomo"),
-        "highspy_version": _version("highspy"),
-        "input_content_sha256": content_hash(inp),
-        "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
-    }
-    risk = None
-    if inp.has_scenario_sheet and value_of_risk and not decompose:
-        with timed(timings, "risk"):
-            expected = sum(sc.probability * pyo.value(scenario_cost(parts, name))
-                           for name, sc in inp.scenarios.items())
-            # the vss/evpi problems one search each, as many at once as the run has searches
-            risk = risk_values(inp, expected, gap, limit, partial(search, workers=1),
-                               at_once=search.keywords["workers"])
     with timed(timings, "results"):
-        tables = report_tables(parts, solution, timings, provenance, marginal, risk)
+        tables = report_tables(parts, solution, timings, _provenance(path, inp, solution), marginal)
         if prior is not None:
             tables = _with_previous(tables, prior, inp, keep_through)
     with timed(timings, "audit"):
@@ -218,16 +209,46 @@ def plan(path: Path | str, mip_gap: float | None = None, time_limit_s: float | N
             ("audit_cost_usd", audit.cost),
             ("audit_violations", "; ".join(audit.violations[:5]) if audit.violations else "none"),
         ])
-    result = RunResult(inp, solution, tables, timings, audit, gap)
+    mode = {True: "on", False: "off", None: inp.settings.value_of_risk}.get(value_of_risk, value_of_risk)  # type: ignore[call-overload]
+    want, why = risk_wanted(inp, "off" if decompose and mode == "auto" else str(mode), solution.status)
+    if inp.has_scenario_sheet:
+        tables["Summary"] = add_metrics(tables["Summary"], [("value_of_risk", "pending" if want else why)])
+    result = RunResult(inp, solution, tables, timings, audit, gap, limit, want)
     if not audit.passed:
         raise AuditError(result)
     _warn_if_not_optimal(solution, inp, not staged and search.keywords["workers"] > 1
                          and not search.keywords["repeatable"])
-    return result
+    return add_value_of_risk(result) if want and not defer_risk else result
 
 
-def _explained(compiled, gap: float, limit: float, inp: Inputs, search, kept: str | None) -> Solution:
-    return solve_or_explain(compiled, inp, gap, limit, search, kept=kept)
+def add_value_of_risk(result: RunResult, scheduler: str | None = None, workers: int | None = None) -> RunResult:
+    """``result`` with vss and evpi (:mod:`planner.analysis.risk`: 2 + |scenarios| MIPs as Dask cases on a local
+    cluster of ``workers`` processes, or the running scheduler at ``scheduler``), stage ``risk``."""
+    timings = dict(result.timings)
+    with timed(timings, "risk"):
+        summary = result.tables["Summary"].set_index("metric")["value"]
+        risk = risk_values(result.inputs, float(summary["expected_cost"]), result.target_gap, result.time_limit_s,
+                           scheduler, workers, progress=log.isEnabledFor(logging.INFO))
+    tables = with_value_of_risk(result.tables, risk, timings["risk"])
+    return replace(result, tables=tables, timings=timings, risk_pending=False)
+
+
+def _provenance(path: Path, inp: Inputs, solution: Solution) -> dict[str, object]:
+    """Where the plan came from: the input's hashes, the run and the software (Summary rows)."""
+    return {
+        "input_sha256": sha256_of(path),
+        "run_id": uuid.uuid4().hex[:12],
+        "input_file": str(path),
+        "planner_version": __version__,
+        "pyomo_version": _version("pyomo"),
+        "highspy_version": _version("highspy"),
+        "input_content_sha256": content_hash(inp),
+        "solver_options": ", ".join(f"{k}={v}" for k, v in solution.options.items()),
+    }
+
+
+def _explained(compiled, gap: float, limit: float, inp: Inputs, search, kept: str | None, start=None) -> Solution:
+    return solve_or_explain(compiled, inp, gap, limit, search, kept=kept, start=start)
 
 
 def _warn_if_not_optimal(solution: Solution, inp: Inputs, unstaged_portfolio: bool) -> None:

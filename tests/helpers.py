@@ -72,9 +72,10 @@ def write_workbook(sheets: Sheets, path: Path) -> Path:
     return write(sheets, path)
 
 
-def solve_sheets(sheets: Sheets, tmp_path: Path, name: str = "case.xlsx") -> RunResult:
-    """Write ``sheets`` to a real .xlsx, read it back and solve it to optimality."""
-    return plan(write_workbook(copy.deepcopy(sheets), tmp_path / name), mip_gap=1e-9)
+def solve_sheets(sheets: Sheets, tmp_path: Path, name: str = "case.xlsx", value_of_risk: str = "off") -> RunResult:
+    """Write ``sheets`` to a real .xlsx, read it back and solve it to optimality (vss and evpi only when
+    ``value_of_risk`` is on: each is a round of Dask cases)."""
+    return plan(write_workbook(copy.deepcopy(sheets), tmp_path / name), mip_gap=1e-9, value_of_risk=value_of_risk)
 
 
 def total_cost(sheets: Sheets, tmp_path: Path) -> float:

@@ -29,7 +29,7 @@ FAST = settings(max_examples=8, deadline=None, suppress_health_check=[HealthChec
 @given(seed=st.integers(0, 10**6), budget=st.booleans(), sites=st.integers(1, 2))
 def test_random_plans_pass_the_audit(tmp_path, seed, budget, sites):
     size = Size(quarters=5, workloads=2, hardware=2, sites=sites, offers=2, programs=1, budget=budget)
-    result = plan(write(generate(size, seed), tmp_path / f"r{seed}.xlsx"), mip_gap=1e-6)
+    result = plan(write(generate(size, seed), tmp_path / f"r{seed}.xlsx"), mip_gap=1e-6, value_of_risk="off")
     assert result.audit.passed, result.audit.violations
     assert result.audit.cost == pytest.approx(result.solution.objective, rel=1e-6)
 
@@ -38,7 +38,7 @@ def test_random_plans_pass_the_audit(tmp_path, seed, budget, sites):
 @given(seed=st.integers(0, 10**6))
 def test_value_of_risk_is_never_negative_when_risk_neutral(tmp_path, seed):
     size = Size(quarters=4, workloads=2, hardware=2, offers=2, programs=1, scenarios=2)
-    result = plan(write(generate(size, seed), tmp_path / f"v{seed}.xlsx"), mip_gap=1e-7)
+    result = plan(write(generate(size, seed), tmp_path / f"v{seed}.xlsx"), mip_gap=1e-7, value_of_risk="on")
     summary = dict(zip(result.tables["Summary"].metric, result.tables["Summary"].value))
     scale = 1e-6 * abs(summary["expected_cost"])  # both are differences of solves at a 1e-7 gap
     assert summary["vss"] >= -scale and summary["evpi"] >= -scale

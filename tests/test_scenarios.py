@@ -55,8 +55,9 @@ def test_hedge_and_value_of_stochastic_solution(tmp_path):
     0.5 x 88M = 68,000,000 and vss = 4,000,000. Planned alone: low 2 blocks 32M, high 4 blocks 64M,
     WS = 48,000,000 and evpi = 64M - 48M = 16,000,000.
     """
-    result = solve_sheets(_lease_only(20_000), tmp_path)
+    result = solve_sheets(_lease_only(20_000), tmp_path, value_of_risk="on")
     summary = _summary(result)
+    assert summary["value_of_risk"] == "computed"
     assert result.solution.objective == pytest.approx(64_000_000, rel=1e-9)
     assert summary["expected_value_plan_cost"] == pytest.approx(68_000_000, rel=1e-9)
     assert summary["vss"] == pytest.approx(4_000_000, rel=1e-9)

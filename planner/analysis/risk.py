@@ -11,51 +11,30 @@
   risk aversion); on a tree the workbook's own objective is used.
 * Wait-and-see: each scenario planned alone, ``WS = sum_σ p[σ] cost*[σ]``; ``evpi = E[cost] - WS``.
 
-These are 2 + |scenarios| more MIPs, all independent but the evaluation of the expected-value
-plan. They are solved ``at_once`` at a time (one core each, one HiGHS search each), which keeps
-every core busy on its own problem instead of two searches racing on one: measured on an
-evaluation instance with 7 scenarios, the stage took 14.4 s as a sequence of two-search
-portfolios (benchmarks/README.md). Models are built and loaded on the calling thread (Pyomo is
-not thread-safe); only the solves run on the pool's threads, where HiGHS releases the GIL.
+These are 2 + |scenarios| more MIPs, all independent but the evaluation of the expected-value plan: they
+run as cases on Dask (:mod:`planner.analysis.cases`, the engine of sweeps; a local cluster by default, a
+running scheduler at ``scheduler``), one HiGHS search on one thread each with its own time limit, in two
+rounds: the expected-value problem and every scenario alone, then the evaluation of the expected-value plan.
+``planner run`` computes them after the plan's report is written (``value_of_risk`` in Settings:
+:func:`wanted`), so they never hold the plan back.
 """
 
 from __future__ import annotations
 
 import math
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 import pyomo.core as pyo
 
+from planner.analysis.cases import cluster, run_cases
 from planner.model import FIRST_STAGE
 from planner.model.build import scenario_cost
-from planner.solver.highs import Solver, solve
-from planner.solver.solved import Solved, built, loaded
-from planner.workbook.inputs import Inputs, Scenario
+from planner.solver.solved import Solved, solve_inputs
+from planner.workbook.expected_value import expected_value_inputs
+from planner.workbook.inputs import Inputs
 
-EV = "expected value"
-
-
-def _half_up(x: float) -> int:
-    return math.floor(x + 0.5 + 1e-9)
-
-
-def expected_value_inputs(inp: Inputs) -> Inputs:
-    """The single-scenario inputs of the expected-value problem."""
-    probs = {name: sc.probability for name, sc in inp.scenarios.items()}
-    mult = {w: sum(p * inp.scenarios[n].multiplier(w) for n, p in probs.items()) for w in inp.workloads}
-    overridden = {(w, q) for (_sc, w, q) in inp.scenario_demand_du}
-    demand = {(EV, w, q): sum(p * inp.scenario_demand(w, q, n) for n, p in probs.items()) for (w, q) in overridden}
-
-    def slip(field: str) -> int:
-        return _half_up(sum(p * getattr(inp.scenarios[n], field) for n, p in probs.items()))
-
-    failed = frozenset(prog for prog in inp.programs
-                       if sum(p for n, p in probs.items() if prog in inp.scenarios[n].failed) > 0.5)
-    ev = Scenario(EV, 1.0, mult, slip("asic_slip"), build_slip=slip("build_slip"),
-                  delivery_slip=slip("delivery_slip"), lease_slip=slip("lease_slip"), failed=failed)
-    return replace(inp, scenarios={EV: ev}, has_scenario_sheet=False, scenario_demand_du=demand)
-
+#: ``value_of_risk = auto`` computes vss and evpi for trees of at most this many scenarios.
+AUTO_MAX_SCENARIOS = 10
 
 def _costs(solved: Solved, inp: Inputs) -> tuple[float, dict[str, float]]:
     """(objective, cost[σ] per scenario) of a solve; NaN and {} without a plan."""
@@ -78,28 +57,61 @@ def _ev_decisions(ev: Solved, inp: Inputs) -> dict[str, dict[tuple, float]]:
     return fixed
 
 
+def wanted(inp: Inputs, mode: str, plan_status: str) -> tuple[bool, str]:
+    """(compute vss and evpi?, why) for ``value_of_risk`` = ``mode`` (auto | on | off) and the plan's
+    solver status. auto: when they cost less than the plan itself, read as: at most
+    :data:`AUTO_MAX_SCENARIOS` scenarios (2 + |S| MIPs, each no larger than the tree) and a plan that
+    reached its target gap (a plan stopped at its time limit would have each of them stop there too)."""
+    if not inp.has_scenario_sheet:
+        return False, "no Scenarios sheet"
+    if mode == "off":
+        return False, "off (value_of_risk)"
+    if mode == "on":
+        return True, "on (value_of_risk)"
+    if len(inp.scenarios) > AUTO_MAX_SCENARIOS:
+        return False, (f"skipped: {len(inp.scenarios)} scenarios, more than {AUTO_MAX_SCENARIOS} "
+                       "(value_of_risk = on computes them)")
+    if plan_status != "optimal":
+        return False, "skipped: the plan stopped at its time limit (value_of_risk = on computes them)"
+    return True, "auto"
+
+
+def _case(inp: Inputs, kind: str, name: str, gap: float, time_limit_s: float,
+          fixed: dict | None = None) -> dict[str, object]:
+    """One MIP of vss or evpi on a Dask worker: ``ev`` (the expected-value plan and its trunk decisions),
+    ``alone`` (scenario ``name`` planned alone: its optimal cost) or ``evaluate`` (the tree with ``fixed``)."""
+    if kind == "ev":
+        solved = solve_inputs(expected_value_inputs(inp), gap, time_limit_s)
+        has = solved.solution.has_plan
+        return {"kind": kind, "name": name, "fixed": _ev_decisions(solved, inp) if has else None}
+    if kind == "alone":
+        sol = solve_inputs(inp.alone(name), gap, time_limit_s).solution
+        return {"kind": kind, "name": name, "cost": sol.objective if sol.has_plan else math.nan}
+    on_tree = inp if inp.tree.branches else replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
+    return {"kind": kind, "name": name, "costs": _costs(solve_inputs(on_tree, gap, time_limit_s, fixed=fixed), inp)[1]}
+
+
+def _failed(case: tuple, exc: Exception) -> dict[str, object]:
+    return {"kind": case[0], "name": case[1], "error": f"{type(exc).__name__}: {exc}"}
+
+
 def value_of_risk(inp: Inputs, expected_cost: float, gap: float, time_limit_s: float,
-                  solver: Solver = solve, at_once: int = 1) -> dict[str, object]:
+                  scheduler: str | None = None, workers: int | None = None,
+                  progress: bool = False) -> dict[str, object]:
     """vss, evpi and the costs they come from ($ present value); ``ev_plan_costs``: the
     expected-value plan's cost in each scenario, ``alone_costs``: each scenario planned alone.
-    Each problem is solved by ``solver``, ``at_once`` of them at a time (see the module docstring)."""
-    ev_model = built(expected_value_inputs(inp))
-    with ThreadPoolExecutor(max_workers=max(1, at_once)) as pool:
-        def start(b: Solved) -> Future:
-            return pool.submit(solver, b.compiled, gap, time_limit_s)
-
-        ev_future = start(ev_model)
-        # each scenario alone: only its optimal cost is needed, so its plan is never loaded
-        alone = {name: start(built(inp.alone(name))) for name in inp.scenarios}
-        ev = loaded(ev_model, ev_future.result())
-        evaluation = None
-        if ev.solution.has_plan:
-            on_tree = inp if inp.tree.branches else replace(inp, settings=replace(inp.settings, risk_aversion=0.0))
-            evaluation = built(on_tree, fixed=_ev_decisions(ev, inp))
-            eval_future = start(evaluation)
-        alone_costs = {name: (s.objective if s.has_plan else math.nan) for name, s in
-                       ((name, f.result()) for name, f in alone.items())}
-        ev_costs = _costs(loaded(evaluation, eval_future.result()), inp)[1] if evaluation is not None else {}
+    The MIPs run as Dask cases (module docstring), each with ``gap`` and ``time_limit_s``."""
+    first = [("ev", "expected value", gap, time_limit_s)] + [("alone", n, gap, time_limit_s) for n in inp.scenarios]
+    ev_costs: dict[str, float] = {}
+    with cluster(scheduler, workers) as client:
+        rows, _ = run_cases(inp, _case, first, _failed, progress=progress, desc="vss/evpi MIPs", client=client)
+        ev, alone = rows[0], rows[1:]
+        if ev.get("fixed") is not None:
+            evaluation = [("evaluate", "expected value plan", gap, time_limit_s, ev["fixed"])]
+            evaluated, _ = run_cases(inp, _case, evaluation, _failed, progress=progress, desc="vss evaluation",
+                                     client=client)
+            ev_costs = evaluated[0].get("costs") or {}
+    alone_costs = {r["name"]: float(r.get("cost", math.nan)) for r in alone}
     eev = sum(inp.scenarios[sc].probability * c for sc, c in ev_costs.items()) if ev_costs else math.nan
     ws = sum(inp.scenarios[name].probability * c for name, c in alone_costs.items())
     return {"vss": eev - expected_cost, "evpi": expected_cost - ws,

@@ -388,8 +388,7 @@ def summary_table(solution: Solution, tables: dict[str, pd.DataFrame], provenanc
     metrics.append(("cost_check_usd", check["objective"]))
     if inp.has_scenario_sheet:
         metrics += [(k, check[k]) for k in ("expected_cost", "cvar_cost", "worst_cost")]
-        metrics += [(k, float(risk[k])) for k in ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
-                    if k in risk]
+        metrics += [(k, float(risk[k])) for k in RISK_METRICS if k in risk]
     cash = tables["Costs"]
     if "scenario" in cash and inp.tree.branches:  # each scenario's own decisions: expected cash capex
         by_scenario = cash.groupby("scenario", sort=False)["cash_capex_usd"].sum()
@@ -428,6 +427,30 @@ def solver_table(solution: Solution, timings: dict[str, float]) -> pd.DataFrame:
 
 PER_SCENARIO = {"Capacity": capacity_table, "Coverage": coverage_table, "Costs": costs_table,
                 "Sites": sites_table, "Fleet": fleet_table}
+
+
+#: Summary metrics of the value of planning for risk (MODEL.md 7), after ``worst_cost``.
+RISK_METRICS = ("vss", "evpi", "expected_value_plan_cost", "wait_and_see_cost")
+
+
+def with_value_of_risk(tables: dict[str, pd.DataFrame], risk: dict[str, object],
+                       seconds: float) -> dict[str, pd.DataFrame]:
+    """The report's tables with vss and evpi added once computed (after the plan's report was written):
+    their Summary metrics after ``worst_cost``, ``value_of_risk`` = computed, the Scenarios columns of
+    each scenario's expected-value-plan and planned-alone costs, and ``seconds_risk`` in Solver."""
+    out = dict(tables)
+    summary = tables["Summary"][~tables["Summary"].metric.isin(RISK_METRICS)].reset_index(drop=True)
+    summary["value"] = [("computed" if m == "value_of_risk" else v) for m, v in zip(summary.metric, summary.value)]
+    names = list(summary.metric)
+    at = names.index("worst_cost") + 1 if "worst_cost" in names else len(names)
+    rows = pd.DataFrame([(k, float(risk[k])) for k in RISK_METRICS], columns=["metric", "value"])
+    out["Summary"] = pd.concat([summary.iloc[:at], rows, summary.iloc[at:]], ignore_index=True)
+    scen = tables["Scenarios"].copy()
+    scen["expected_value_plan_cost_usd"] = scen.scenario.map(risk["ev_plan_costs"])
+    scen["planned_alone_cost_usd"] = scen.scenario.map(risk["alone_costs"])
+    out["Scenarios"] = scen
+    out["Solver"] = add_metrics(tables["Solver"], [("seconds_risk", round(seconds, 3))])
+    return out
 
 
 def report_tables(parts: Parts, solution: Solution, timings: dict[str, float],

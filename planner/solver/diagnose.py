@@ -90,10 +90,11 @@ def explain_infeasible(compiled: Compiled, inp: Inputs) -> str:
 
 
 def solve_or_explain(compiled: Compiled, inp: Inputs, gap: float, limit: float,
-                     solver: Solver = solve, kept: str | None = None) -> Solution:
+                     solver: Solver = solve, kept: str | None = None, start=None) -> Solution:
     """Solve with ``solver``; raise NoPlanError in the planner's terms when there is no plan.
-    ``kept``: the decisions fixed from a previous plan (``--keep-through``), which can leave no plan."""
-    solution = solver(compiled, gap, limit)
+    ``kept``: the decisions fixed from a previous plan (``--keep-through``), which can leave no plan.
+    ``start``: a plan the solver starts from (:mod:`planner.solver.tree_start`)."""
+    solution = solver(compiled, gap, limit) if start is None else solver(compiled, gap, limit, start=start)
     if solution.has_plan:
         return solution
     if solution.status == "time_limit":

@@ -123,8 +123,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     (seconds, best plan $, best bound $) every :data:`TICK_SECONDS` of a MIP search. ``staged``
     (``solver_mode = relax-and-fix``): the portfolio's search 1 relaxes and fixes the strategic
     decisions first (:mod:`planner.solver.relax_fix`); by default every search is of the whole MILP.
-    ``start``: a plan (a value per column) handed to a single search as its first incumbent (near-optimal
-    alternatives start from the plan, which is feasible in every one of them)."""
+    ``start``: a plan (a value per column) handed to every search as its first incumbent (near-optimal
+    alternatives start from the plan, which is feasible in every one of them; trees from
+    :mod:`planner.solver.tree_start`)."""
     options = dict(FIXED_OPTIONS, mip_rel_gap=float(mip_gap), time_limit=float(time_limit_s), **(extra or {}))
     lp = compiled.lp
     scaled, e = scaled_lp(lp)
@@ -136,13 +137,11 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
         if parallel:
             options["threads"] = workers
     elif is_mip and workers > 1 and portfolio.supported():
-        return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker, staged)
+        return _solve_portfolio(compiled, scaled, e, options, workers, progress, ticker, staged, start)
     h = _new_highs(options)
     h.passModel(scaled)
     if start is not None and is_mip:
-        given = highspy.HighsSolution()
-        given.col_value = [float(x) for x in start]
-        h.setSolution(given)
+        _give(h, start)
     if ticker is not None and is_mip:
         _single_ticker(h, ticker, e)
     if progress is not None and is_mip:
@@ -174,16 +173,27 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
                      dict(options, objective_scale=f"2**-{e}"))
 
 
+def _give(h: highspy.Highs, start: np.ndarray) -> None:
+    """Hand HiGHS a plan (a value per column) as its first incumbent (it checks the plan is feasible)."""
+    given = highspy.HighsSolution()
+    given.col_value = [float(x) for x in start]
+    h.setSolution(given)
+
+
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],
                      workers: int, progress: portfolio.Progress | None,
-                     ticker: portfolio.Ticker | None = None, staged: bool = False) -> Solution:
+                     ticker: portfolio.Ticker | None = None, staged: bool = False,
+                     start: np.ndarray | None = None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``; with
-    ``staged``, search 1 first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`)."""
+    ``staged``, search 1 first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`).
+    ``start``: a plan every search of the whole MILP starts from."""
 
     def whole(i: int) -> portfolio.Stage:
         def make(seconds: float) -> highspy.Highs:
             h = _new_highs({**portfolio.search_options(i), **options, "random_seed": i, "time_limit": seconds})
             h.passModel(scaled)
+            if start is not None:
+                _give(h, start)
             return h
 
         return portfolio.Stage(make)

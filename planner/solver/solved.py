@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
+import numpy as np
 import pyomo.core as pyo
 
 from planner.model import build_model
@@ -58,18 +59,27 @@ def loaded(b: Solved, solution: Solution) -> Solved:
 
 
 def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, dict] | None = None,
-                 solver: Solver = solve, timings: dict[str, float] | None = None) -> Solved:
+                 solver: Solver = solve, timings: dict[str, float] | None = None,
+                 start: Callable[[Parts, Compiled], np.ndarray | None] | None = None) -> Solved:
     """Build the tight model of ``inp`` with the decisions in ``fixed`` fixed (decision name ->
     class-ended key -> value, see :class:`~planner.model.parts.Parts`; keys not given stay free),
     solve with ``solver`` (relative gap, seconds) and load the plan into the model. With
     ``timings``, the stages ``build`` and ``solve`` are timed and logged (the main run); without,
-    nothing is logged (the runs for vss, evpi and sweeps)."""
+    nothing is logged (the runs for vss, evpi and sweeps). ``start``: builds a plan the solver starts from
+    (stage ``start``; its seconds come out of the time limit), or None."""
 
     def stage(name: str):
         return nullcontext() if timings is None else timed(timings, name)
 
     with stage("build"):
         b = built(inp, fixed)
+    given = None
+    if start is not None:
+        t0 = time.perf_counter()
+        with stage("start"):
+            given = start(b.parts, b.compiled)
+        time_limit_s = max(1.0, time_limit_s - (time.perf_counter() - t0))
     with stage("solve"):
-        solution = solver(b.compiled, gap, time_limit_s)
+        solution = solver(b.compiled, gap, time_limit_s) if given is None else solver(
+            b.compiled, gap, time_limit_s, start=given)
     return loaded(b, solution)

@@ -25,6 +25,7 @@ class Settings:
     cvar_alpha: float = 0.9
     solver_workers: int | None = None  # None: planner.solver.highs.default_workers()
     solver_mode: str = "fast"  # fast (shared searches) | repeatable (HiGHS's parallel search) | relax-and-fix
+    value_of_risk: str = "auto"  # auto | on | off: vss and evpi (MODEL.md 7)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ def validate(tables: dict[str, RawTable], problems: list[Problem]) -> I.Inputs:
         raise InputError(problems)
     settings = I.Settings(chk.start, chk.end, s["discount_rate"], s["hours_per_quarter"],  # type: ignore[arg-type]
                           s["mip_gap"], s["time_limit_s"], s["risk_aversion"], s["cvar_alpha"],  # type: ignore[arg-type]
-                          s["solver_workers"], s["solver_mode"])  # type: ignore[arg-type]
+                          s["solver_workers"], s["solver_mode"], s["value_of_risk"])  # type: ignore[arg-type]
     extra = {"scenarios": scenarios, "has_scenario_sheet": True} if scenarios else {}
     inp = I.Inputs(settings, workloads, demand, hardware, throughput, sites, providers, offers,
                    programs, tuple(fleet), tuple(existing), budget, committed=tuple(committed),
