@@ -110,3 +110,67 @@ def test_decompose_needs_a_multiple_of_three_processes(tmp_path):
                  "--out", str(tmp_path / "out")], tmp_path)
     assert done.returncode == 2 and "multiple of 3" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_tree_start_is_a_plan_of_the_tree(tmp_path):
+    """The start handed to HiGHS (the LP relaxation rounded and repaired) satisfies every row and bound of the
+    tree MILP, is whole where the MILP is, and costs no less than the optimum worked out by hand
+    (36,657,000, test_tree.test_program_that_may_fail)."""
+    import numpy as np
+
+    from planner.solver.solved import built
+    from planner.solver.tree_start import tree_start
+    from planner.workbook.validate import load_inputs
+
+    s = _failing_program(base_case(), "2026Q4")
+    _scenario(s, "ok", 0.5)
+    _scenario(s, "fail", 0.5, "ok", "2026Q4", failed="P1")
+    b = built(load_inputs(write_workbook(copy.deepcopy(s), tmp_path / "tree.xlsx")))
+    x = tree_start(b.parts, b.compiled, 60.0)
+    assert x is not None
+    lp = b.compiled.lp
+    assert np.all(x >= np.array(lp.col_lower_) - 1e-7) and np.all(x <= np.array(lp.col_upper_) + 1e-7)
+    assert np.allclose(x[b.compiled.integer], np.round(x[b.compiled.integer]))
+    import scipy.sparse
+
+    a = lp.a_matrix_
+    matrix = scipy.sparse.csc_array((a.value_, a.index_, a.start_), shape=(lp.num_row_, lp.num_col_))
+    activity = matrix @ x
+    scale = np.maximum(1.0, np.abs(activity))
+    assert np.all(activity >= np.array(lp.row_lower_) - 1e-7 * scale)
+    assert np.all(activity <= np.array(lp.row_upper_) + 1e-7 * scale)
+    cost = float(np.dot(lp.col_cost_, x) + lp.offset_)
+    assert cost >= 36_657_000 * (1 - 1e-9)
+
+
+def test_value_of_risk_auto_rule():
+    """auto computes vss and evpi for at most 10 scenarios and a plan at its target gap; on and off obey."""
+    from dataclasses import replace
+
+    from planner.analysis.risk import wanted
+    from planner.workbook.validate import load_inputs
+
+    inp = load_inputs(Path(__file__).resolve().parents[1] / "inputs" / "example-risk.xlsx")
+    assert wanted(inp, "auto", "optimal") == (True, "auto")
+    assert wanted(inp, "auto", "time_limit")[0] is False
+    assert wanted(inp, "on", "time_limit")[0] is True and wanted(inp, "off", "optimal")[0] is False
+    many = {f"s{i}": replace(next(iter(inp.scenarios.values())), name=f"s{i}", probability=1 / 11)
+            for i in range(11)}
+    assert "11 scenarios" in wanted(replace(inp, scenarios=many), "auto", "optimal")[1]
+
+
+def test_run_adds_vss_after_the_report(tmp_path):
+    """``planner run --value-of-risk on`` writes the plan, then adds vss and evpi computed on Dask: for the
+    lease tree (high branches off low at 2027Q1) the expected-value plan (demand 1500 in 2027: one L4 block,
+    then 0.5 x 18,000,000 for high) costs what the tree plan does, 45,000,000, so vss = 0; alone, low costs
+    36,000,000 and high 54,000,000, so WS = 45,000,000 and evpi = 0."""
+    book = write_workbook(copy.deepcopy(_high_demand(_leases_only(), branch=True)), tmp_path / "tree.xlsx")
+    done = _run([sys.executable, "-m", "planner.cli", "run", str(book), "--value-of-risk", "on", "--mip-gap",
+                 "1e-9", "--out", str(tmp_path / "out")], tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "added to the report" in done.stdout
+    summary = pd.read_csv(tmp_path / "out" / "csv" / "summary.csv").set_index("metric")["value"]
+    assert summary["value_of_risk"] == "computed"
+    assert float(summary["wait_and_see_cost"]) == pytest.approx(45_000_000, rel=1e-9)
+    assert float(summary["evpi"]) == pytest.approx(0.0, abs=1e-3)
+    assert float(summary["vss"]) == pytest.approx(0.0, abs=1e-3)

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+import scipy.sparse
 
 from planner.model import STRATEGIC
 from planner.model.parts import Parts
@@ -46,11 +47,14 @@ def running_totals(parts: Parts, x: dict[tuple[str, tuple], float], name: str, c
 
 def strategic(parts: Parts, x: dict[tuple[str, tuple], float],
               rule: Callable[[float], int] = _half_up) -> dict[tuple[str, tuple], float]:
-    """Rounded strategic decisions that keep their rows: funding by ``rule`` (half up); a site's phases by
-    their running total along each path of the tree rounded by ``rule`` and never above ``max_phases``
-    (:func:`running_totals`); a gate by ``rule`` but never above the gate (or funding) before it."""
+    """Rounded strategic decisions that keep their rows: a site's phases by their running total along each
+    path of the tree rounded by ``rule`` and never above ``max_phases`` (:func:`running_totals`); funding
+    and gates up from any positive value (an LP that orders a program's hardware funds it a little: rounding
+    that down would drop every order of it), or down with ``rule`` rounding down; a gate never above the
+    gate (or funding) before it."""
     tree, inp = parts.tree, parts.inp
-    out = {("commit", key): float(rule(x["commit", key])) for key in parts.dec.get("commit", {})}
+    yes = (lambda v: math.ceil(v - 1e-3)) if rule(0.6) == 1 else rule
+    out = {("commit", key): float(yes(x["commit", key])) for key in parts.dec.get("commit", {})}
     out.update(running_totals(parts, x, "phase", {s.name: s.max_phases for s in inp.sites.values()}, rule))
     for key in sorted(parts.dec.get("go", {}), key=lambda g: (g[0], g[2])):  # (program, gate, t_g, k) by quarter
         program, gate, t, k = key
@@ -63,7 +67,7 @@ def strategic(parts: Parts, x: dict[tuple[str, tuple], float],
             cap = 1.0
         else:
             cap = out["commit", (program, tree.cls(k, 0))]  # type: ignore[union-attr]
-        out["go", key] = min(float(rule(x["go", key])), cap)
+        out["go", key] = min(float(yes(x["go", key])), cap)
     return out
 
 
@@ -134,3 +138,36 @@ def round_decisions(parts: Parts, compiled: Compiled, x: np.ndarray, names: tupl
         rounded.update(_orders(values, rule, {nk: upper[j] for nk, j in where.items()}, totals))
     for nk, j in where.items():
         lower[j] = upper[j] = min(max(rounded[nk], lower[j]), upper[j])
+
+
+def fit_budgets(parts: Parts, compiled: Compiled, x: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Take back rounded-up orders and phases (fixed in ``lower`` = ``upper``) until every budget row holds:
+    in a row above ``capex_max``, one block or phase at a time, first those rounded up from ``x`` (most capex
+    first), then any. Funding and gates are kept. Each step lowers the cash of every row it is in, so the
+    rows only come closer to holding."""
+    lp = compiled.lp
+    column = {id(c): j for j, c in enumerate(compiled.columns)}
+    members: dict[int, list[int]] = {}  # a budget column -> the decision columns it sums (ordered -> orders)
+    for key, var in parts.dec.get("order", {}).items():
+        total = parts.dec.get("ordered", {}).get((key[0], key[2], key[3]))
+        members.setdefault(column[id(total if total is not None else var)], []).append(column[id(var)])
+    for var in parts.dec.get("phase", {}).values():
+        members[column[id(var)]] = [column[id(var)]]
+    a = lp.a_matrix_
+    rows = scipy.sparse.csc_array((a.value_, a.index_, a.start_), shape=(lp.num_row_, lp.num_col_)).tocsr()
+    cap = np.array(lp.row_upper_)
+    for i, (row, _sense) in enumerate(compiled.rows):
+        if row.parent_component().local_name != "budget":
+            continue
+        cols = rows.indices[rows.indptr[i]:rows.indptr[i + 1]]
+        coefs = rows.data[rows.indptr[i]:rows.indptr[i + 1]]
+        while True:
+            cash = sum(c * sum(lower[m] for m in members.get(j, [j])) for j, c in zip(cols, coefs))
+            if cash <= cap[i] * (1 + 1e-9) + 1e-6:
+                break
+            options = [(lower[m] > x[m] + 1e-6, c, m) for j, c in zip(cols, coefs) if c > 0 and j in members
+                       for m in members[j] if lower[m] >= 1]
+            if not options:
+                break
+            _, _, m = max(options)
+            lower[m] = upper[m] = lower[m] - 1

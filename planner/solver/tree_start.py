@@ -14,7 +14,8 @@ it is non-anticipative by construction: every decision is one column per class o
 
 Rounding up only adds capacity, and unmet demand, stranded units and rent are costs, not limits, so step 3
 only fails where a budget or share row is broken; then the LP is solved again with the strategic decisions
-fixed and the others rounded from it (up, then down), and last everything is rounded down; when that fails
+fixed and the others rounded up from it, then with orders and phases taken back until every budget holds
+(``fit_budgets``), and last everything is rounded down; when that fails
 too there is no start and the search runs as before. The start is a plan of the MILP, so the search's gap is
 from a real plan at once.
 
@@ -38,7 +39,7 @@ from planner.model import FIRST_STAGE, STRATEGIC
 from planner.model.parts import Parts
 from planner.solver.compile import Compiled, copy_lp
 from planner.solver.highs import Solution, solve
-from planner.solver.rounding import ROUNDINGS, round_decisions
+from planner.solver.rounding import ROUNDINGS, fit_budgets, round_decisions
 from planner.workbook.inputs import Inputs
 
 log = logging.getLogger("planner")
@@ -68,12 +69,15 @@ def _lp(compiled: Compiled, seconds: float, lower: np.ndarray | None = None,
 
 
 def _repaired(parts: Parts, compiled: Compiled, x: np.ndarray, y: np.ndarray, first: Callable[[float], int],
-              then: Callable[[float], int], seconds: float) -> tuple[np.ndarray, float] | None:
+              then: Callable[[float], int], seconds: float, fit: bool = False) -> tuple[np.ndarray, float] | None:
     """(plan, cost) of the recourse LP with the strategic decisions at ``x`` rounded by ``first`` and the
-    others at ``y`` rounded by ``then`` (None: that rounding breaks a row)."""
+    others at ``y`` rounded by ``then`` (with ``fit``, orders and phases taken back until the budgets hold:
+    :func:`~planner.solver.rounding.fit_budgets`); None: that rounding breaks a row."""
     lo, up = np.array(compiled.lp.col_lower_, dtype=float), np.array(compiled.lp.col_upper_, dtype=float)
     round_decisions(parts, compiled, x, STRATEGIC, lo, up, first)
     round_decisions(parts, compiled, y, tuple(n for n in FIRST_STAGE if n not in STRATEGIC), lo, up, then)
+    if fit:
+        fit_budgets(parts, compiled, y, lo, up)
     sol = _lp(compiled, seconds, lo, up)
     if not sol.has_plan:
         return None
@@ -104,8 +108,9 @@ def tree_start(parts: Parts, compiled: Compiled, time_limit_s: float) -> np.ndar
         if again.has_plan:
             y = np.array(again.col_value, dtype=float)
             plan = _repaired(parts, compiled, x, y, half, up_, left()) or _repaired(
-                parts, compiled, x, y, half, down, left())
-    plan = plan if plan is not None else _repaired(parts, compiled, x, x, down, down, left())
+                parts, compiled, x, y, half, up_, left(), fit=True)
+    plan = plan or _repaired(parts, compiled, x, x, half, up_, left(), fit=True) or _repaired(
+        parts, compiled, x, x, down, down, left())
     if plan is not None:
         log.info("start    the LP relaxation ($%s) rounded and repaired: $%s after %.1f s",
                  f"{relaxed.objective:,.0f}", f"{plan[1]:,.0f}", time.perf_counter() - t0)
