@@ -126,8 +126,8 @@ def test_tree_start_is_a_plan_of_the_tree(tmp_path):
     _scenario(s, "ok", 0.5)
     _scenario(s, "fail", 0.5, "ok", "2026Q4", failed="P1")
     b = built(load_inputs(write_workbook(copy.deepcopy(s), tmp_path / "tree.xlsx")))
-    x = tree_start(b.parts, b.compiled, 60.0)
-    assert x is not None
+    x, bound = tree_start(b.parts, b.compiled, 60.0)
+    assert x is not None and bound <= 36_657_000 * (1 + 1e-9)
     lp = b.compiled.lp
     assert np.all(x >= np.array(lp.col_lower_) - 1e-7) and np.all(x <= np.array(lp.col_upper_) + 1e-7)
     assert np.allclose(x[b.compiled.integer], np.round(x[b.compiled.integer]))

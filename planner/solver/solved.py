@@ -8,10 +8,11 @@ the expected-value and wait-and-see problems (``planner.analysis.risk``) and eac
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pyomo.core as pyo
@@ -60,26 +61,31 @@ def loaded(b: Solved, solution: Solution) -> Solved:
 
 def solve_inputs(inp: Inputs, gap: float, time_limit_s: float, fixed: dict[str, dict] | None = None,
                  solver: Solver = solve, timings: dict[str, float] | None = None,
-                 start: Callable[[Parts, Compiled], np.ndarray | None] | None = None) -> Solved:
+                 start: Callable[[Parts, Compiled], tuple[np.ndarray | None, float]] | None = None) -> Solved:
     """Build the tight model of ``inp`` with the decisions in ``fixed`` fixed (decision name ->
     class-ended key -> value, see :class:`~planner.model.parts.Parts`; keys not given stay free),
     solve with ``solver`` (relative gap, seconds) and load the plan into the model. With
     ``timings``, the stages ``build`` and ``solve`` are timed and logged (the main run); without,
-    nothing is logged (the runs for vss, evpi and sweeps). ``start``: builds a plan the solver starts from
-    (stage ``start``; its seconds come out of the time limit), or None."""
+    nothing is logged (the runs for vss, evpi and sweeps). ``start``: builds (a plan the solver starts from
+    or None, a bound of the MILP proven on the way: its LP relaxation; stage ``start``, whose seconds come
+    out of the time limit). The solution's bound is the better of the search's and the start's."""
 
     def stage(name: str):
         return nullcontext() if timings is None else timed(timings, name)
 
     with stage("build"):
         b = built(inp, fixed)
-    given = None
+    given, bound = None, -math.inf
     if start is not None:
         t0 = time.perf_counter()
         with stage("start"):
-            given = start(b.parts, b.compiled)
+            given, bound = start(b.parts, b.compiled)
         time_limit_s = max(1.0, time_limit_s - (time.perf_counter() - t0))
     with stage("solve"):
         solution = solver(b.compiled, gap, time_limit_s) if given is None else solver(
             b.compiled, gap, time_limit_s, start=given)
+    if solution.has_plan and bound > solution.best_bound:
+        rel = max(0.0, (solution.objective - bound) / max(abs(solution.objective), 1e-9))
+        solution = replace(solution, best_bound=bound, gap=rel, bound_source="the LP relaxation (start)",
+                           status="optimal" if rel <= gap else solution.status)
     return loaded(b, solution)

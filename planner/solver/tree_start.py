@@ -28,6 +28,7 @@ or mean ($389B) of its class's members.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -44,6 +45,9 @@ from planner.workbook.inputs import Inputs
 
 log = logging.getLogger("planner")
 
+#: The LP relaxation's objective, less this share of it, is reported as a bound of the MILP (HiGHS's interior
+#: point stops within a relative primal-dual gap of 1e-8; the margin is 100 times that).
+LP_BOUND_MARGIN = 1e-6
 #: Workbooks with fewer scenarios are searched without a start (benchmarks/README.md, round 16).
 MIN_SCENARIOS = 2
 #: Decisions made non-anticipative by the smallest of the members' values (the others: the largest).
@@ -86,8 +90,10 @@ def _repaired(parts: Parts, compiled: Compiled, x: np.ndarray, y: np.ndarray, fi
     return plan, float(sol.objective)
 
 
-def tree_start(parts: Parts, compiled: Compiled, time_limit_s: float) -> np.ndarray | None:
-    """A plan of the tree model ``compiled`` (one value per column; module docstring), or None."""
+def tree_start(parts: Parts, compiled: Compiled, time_limit_s: float) -> tuple[np.ndarray | None, float]:
+    """(a plan of the tree model ``compiled``, one value per column, or None; a bound of the MILP): module
+    docstring. The bound is the LP relaxation's objective less :data:`LP_BOUND_MARGIN` of it (interior point
+    stops within its tolerances of the LP optimum), -inf without one."""
     t0 = time.perf_counter()
 
     def left() -> float:
@@ -97,7 +103,8 @@ def tree_start(parts: Parts, compiled: Compiled, time_limit_s: float) -> np.ndar
     if not relaxed.has_plan:
         log.info("start    no LP relaxation within the time limit (%s): the search runs without a start",
                  relaxed.status)
-        return None
+        return None, -math.inf
+    bound = float(relaxed.objective) - LP_BOUND_MARGIN * abs(float(relaxed.objective))
     x = np.array(relaxed.col_value, dtype=float)
     up_, half, down = ROUNDINGS
     plan = _repaired(parts, compiled, x, x, half, up_, left())
@@ -114,12 +121,12 @@ def tree_start(parts: Parts, compiled: Compiled, time_limit_s: float) -> np.ndar
     if plan is not None:
         log.info("start    the LP relaxation ($%s) rounded and repaired: $%s after %.1f s",
                  f"{relaxed.objective:,.0f}", f"{plan[1]:,.0f}", time.perf_counter() - t0)
-        return plan[0]
+        return plan[0], bound
     log.info("start    no rounding of the LP relaxation keeps every row: the search runs without a start")
-    return None
+    return None, bound
 
 
-def starter(inp: Inputs, time_limit_s: float) -> Callable[[Parts, Compiled], np.ndarray | None] | None:
+def starter(inp: Inputs, time_limit_s: float) -> Callable[[Parts, Compiled], tuple[np.ndarray | None, float]] | None:
     """The start of a workbook's search (None: none is built, :func:`wanted`)."""
     if not wanted(inp):
         return None
