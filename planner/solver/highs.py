@@ -186,14 +186,13 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
                      start: np.ndarray | None = None) -> Solution:
     """:func:`solve` by a portfolio of ``workers`` searches, search i with ``random_seed = i``; with
     ``staged``, search 1 first relaxes and fixes the strategic decisions (:mod:`planner.solver.relax_fix`).
-    ``start``: a plan every search of the whole MILP starts from."""
+    ``start``: a plan put on the board before the searches start (each takes it through HiGHS's
+    user-solution callback, like another search's plan)."""
 
     def whole(i: int) -> portfolio.Stage:
         def make(seconds: float) -> highspy.Highs:
             h = _new_highs({**portfolio.search_options(i), **options, "random_seed": i, "time_limit": seconds})
             h.passModel(scaled)
-            if start is not None:
-                _give(h, start)
             return h
 
         return portfolio.Stage(make)
@@ -204,7 +203,8 @@ def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, option
     out = portfolio.run(searches, float(options["mip_rel_gap"]), float(options["time_limit"]),  # type: ignore[arg-type]
                         progress, None if ticker is None else
                         lambda s, primal, bound: ticker(s, math.ldexp(primal, e), math.ldexp(bound, e)),
-                        TICK_SECONDS)
+                        TICK_SECONDS, None if start is None else (
+                            float(np.dot(scaled.col_cost_, start) + scaled.offset_), np.asarray(start, dtype=float)))
     objective = math.ldexp(out.primal, e) if out.plan is not None else None
     log.info("portfolio of %d searches: gap %.4g %% after %.2f s, %d nodes", workers, 100 * out.gap,
              out.seconds, out.nodes)

@@ -346,12 +346,16 @@ def _log_stage(board: Board, worker: int, label: str, began: float, status: high
 
 
 def run(searches: list[Stage], target_gap: float, time_limit_s: float, progress: Progress | None = None,
-        ticker: Ticker | None = None, tick_s: float = 5.0) -> Outcome:
+        ticker: Ticker | None = None, tick_s: float = 5.0,
+        start: tuple[float, np.ndarray] | None = None) -> Outcome:
     """Run one search per entry of ``searches`` (its first stage; see :class:`Stage`), each on its own
     thread; return when the answer is decided (see the module docstring). ``ticker`` is called every
-    ``tick_s`` seconds with the board's plan and bound."""
+    ``tick_s`` seconds with the board's plan and bound. ``start``: (objective, plan) on the board before the
+    searches start, offered to each like a plan of another search."""
     workers = len(searches)
     board = Board(target_gap, bounds=[-math.inf] * workers, nodes=[0] * workers, progress=progress)
+    if start is not None:
+        board.post_plan(-1, *start)
     outcomes = [Search() for _ in range(workers)]
     highs = [stage.make(time_limit_s) for stage in searches]  # here: creating HiGHS redirects fd 1 briefly
 
