@@ -94,7 +94,7 @@ SETTINGS: tuple[Column, ...] = (
     _c("cvar_alpha", "fraction", "fraction", "CVaR level alpha (0 <= alpha < 1): the worst 1 - alpha of outcomes.",
        required=False, default=0.9),
     _c("value_of_risk", "choice", "",
-       "vss and evpi (with Scenarios): 2 + |scenarios| more MIPs, run as Dask cases after the plan's report "
+       "vss and evpi (with Scenarios): 2 more MIPs than there are scenarios, run as Dask cases after the plan's report "
        "is written. auto: computed when the tree has at most 10 scenarios and the plan reached its target "
        "gap (when they cost less than the plan itself); on: always; off: never.", required=False,
        default="auto", choices=("auto", "on", "off")),
