@@ -174,3 +174,19 @@ def test_run_adds_vss_after_the_report(tmp_path):
     assert float(summary["wait_and_see_cost"]) == pytest.approx(45_000_000, rel=1e-9)
     assert float(summary["evpi"]) == pytest.approx(0.0, abs=1e-3)
     assert float(summary["vss"]) == pytest.approx(0.0, abs=1e-3)
+
+
+def test_auto_skips_vss_of_a_large_tree_and_says_so(tmp_path):
+    """11 scenarios (auto's limit is 10): the plan is reported without vss and evpi, Summary and the
+    Overview say why."""
+    from planner.pipeline import plan
+    from planner.report.overview import overview
+
+    s = _leases_only()
+    for i in range(11):
+        _scenario(s, f"s{i}", 1 / 11 if i else 1 - 10 * round(1 / 11, 12), None, None)
+    book = write_workbook(copy.deepcopy(s), tmp_path / "eleven.xlsx")
+    result = plan(book, mip_gap=1e-9, value_of_risk="auto")
+    summary = result.tables["Summary"].set_index("metric")["value"]
+    assert "vss" not in summary and summary["value_of_risk"].startswith("skipped: 11 scenarios")
+    assert any("was not computed: 11 scenarios" in line for line in overview(result.tables).headline)

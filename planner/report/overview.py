@@ -76,6 +76,9 @@ def _headline(tables: dict[str, pd.DataFrame]) -> list[str]:
                      f"{_money(float(s['worst_cost']))}.")
         if "vss" in s and s["vss"] == s["vss"]:
             lines.append(_vss_sentence(float(s["vss"]), float(s["evpi"])))
+        elif str(s.get("value_of_risk", "")).startswith("skipped"):
+            lines.append("What planning for the scenarios is worth (vss, evpi) was not computed: "
+                         + str(s["value_of_risk"]).removeprefix("skipped: ") + ".")
     if "Branches" in tables:
         branches = tables["Branches"]
         lines.append(f"Decisions adapt as {len(branches) - 1} scenarios branch off {branches.scenario.iloc[0]}: "
