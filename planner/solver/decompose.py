@@ -21,7 +21,6 @@ solves the tree model with them fixed (every scenario's recourse, an LP) to repo
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -34,8 +33,6 @@ from planner.solver.scenario_model import SCALE, scenario_creator, scenario_deno
 from planner.solver.solved import Solved, solve_inputs, timed
 from planner.solver.tree_nodes import NodeTree
 from planner.workbook.inputs import Inputs
-
-log = logging.getLogger("planner")
 
 
 @dataclass
