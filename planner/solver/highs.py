@@ -141,7 +141,9 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     h = _new_highs(options)
     h.passModel(scaled)
     if start is not None and is_mip:
-        _give(h, start)
+        given = highspy.HighsSolution()
+        given.col_value = [float(x) for x in start]
+        h.setSolution(given)
     if ticker is not None and is_mip:
         _single_ticker(h, ticker, e)
     if progress is not None and is_mip:
@@ -171,13 +173,6 @@ def solve(compiled: Compiled, mip_gap: float, time_limit_s: float, extra: dict |
     nodes = int(info.mip_node_count) if is_mip else 0
     return _solution(compiled, status, col_value, objective, bound, gap, seconds, nodes,
                      dict(options, objective_scale=f"2**-{e}"))
-
-
-def _give(h: highspy.Highs, start: np.ndarray) -> None:
-    """Hand HiGHS a plan (a value per column) as its first incumbent (it checks the plan is feasible)."""
-    given = highspy.HighsSolution()
-    given.col_value = [float(x) for x in start]
-    h.setSolution(given)
 
 
 def _solve_portfolio(compiled: Compiled, scaled: highspy.HighsLp, e: int, options: dict[str, object],

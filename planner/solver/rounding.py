@@ -16,13 +16,10 @@ import scipy.sparse
 from planner.model import STRATEGIC
 from planner.model.parts import Parts
 from planner.solver.compile import Compiled
+from planner.workbook.expected_value import half_up
 
 #: Decisions rounded down instead of up: selling less keeps more capacity.
 ROUND_DOWN = ("sell",)
-
-
-def _half_up(v: float) -> int:
-    return math.floor(v + 0.5 + 1e-9)
 
 
 def running_totals(parts: Parts, x: dict[tuple[str, tuple], float], name: str, caps: dict[str, float],
@@ -46,7 +43,7 @@ def running_totals(parts: Parts, x: dict[tuple[str, tuple], float], name: str, c
 
 
 def strategic(parts: Parts, x: dict[tuple[str, tuple], float],
-              rule: Callable[[float], int] = _half_up) -> dict[tuple[str, tuple], float]:
+              rule: Callable[[float], int] = half_up) -> dict[tuple[str, tuple], float]:
     """Rounded strategic decisions that keep their rows: a site's phases by their running total along each
     path of the tree rounded by ``rule`` and never above ``max_phases`` (:func:`running_totals`); funding
     and gates up from any positive value (an LP that orders a program's hardware funds it a little: rounding
@@ -73,7 +70,7 @@ def strategic(parts: Parts, x: dict[tuple[str, tuple], float],
 
 #: How the decisions that are not strategic are rounded, tried in turn until the recourse LP has a plan:
 #: up (most capacity), half up, down (what a budget, share or supply row always allows).
-ROUNDINGS: tuple[Callable[[float], int], ...] = (lambda v: math.ceil(v - 1e-6), _half_up,
+ROUNDINGS: tuple[Callable[[float], int], ...] = (lambda v: math.ceil(v - 1e-6), half_up,
                                                   lambda v: math.floor(v + 1e-6))
 
 
@@ -116,7 +113,7 @@ def _unfunded(parts: Parts, column: dict[int, int], lower: np.ndarray) -> set[tu
 
 
 def round_decisions(parts: Parts, compiled: Compiled, x: np.ndarray, names: tuple[str, ...], lower: np.ndarray,
-                    upper: np.ndarray, rule: Callable[[float], int] = _half_up) -> None:
+                    upper: np.ndarray, rule: Callable[[float], int] = half_up) -> None:
     """Fix the columns of decisions ``names`` at ``x`` rounded by ``rule`` (strategic ones by
     :func:`strategic`, orders
     by :func:`_orders` and 0 where their program is fixed unfunded, the others by ``rule``,

@@ -50,8 +50,6 @@ log = logging.getLogger("planner")
 LP_BOUND_MARGIN = 1e-6
 #: Workbooks with fewer scenarios are searched without a start (benchmarks/README.md, round 16).
 MIN_SCENARIOS = 2
-#: Decisions made non-anticipative by the smallest of the members' values (the others: the largest).
-SMALLEST = ("sell",)
 
 
 def wanted(inp: Inputs) -> bool:

@@ -17,7 +17,9 @@ from planner.workbook.inputs import Inputs, Scenario
 EV = "expected value"
 
 
-def _half_up(x: float) -> int:
+def half_up(x: float) -> int:
+    """x rounded to the nearest whole number, halves up (the slips of the expected-value problem, and the
+    tree start's strategic decisions)."""
     return math.floor(x + 0.5 + 1e-9)
 
 
@@ -29,7 +31,7 @@ def expected_value_inputs(inp: Inputs) -> Inputs:
     demand = {(EV, w, q): sum(p * inp.scenario_demand(w, q, n) for n, p in probs.items()) for (w, q) in overridden}
 
     def slip(field: str) -> int:
-        return _half_up(sum(p * getattr(inp.scenarios[n], field) for n, p in probs.items()))
+        return half_up(sum(p * getattr(inp.scenarios[n], field) for n, p in probs.items()))
 
     failed = frozenset(prog for prog in inp.programs
                        if sum(p for n, p in probs.items() if prog in inp.scenarios[n].failed) > 0.5)
